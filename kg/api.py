@@ -1,0 +1,154 @@
+"""The Python API: everything the CLI does, as functions.
+
+>>> import kg
+>>> store = kg.open_store(":memory:")
+>>> kg.ingest(["examples/reports/01-mopti-wagner-ambush.txt"], store)[0].document.title[:20]
+'Al-Qaeda affiliate k'
+>>> kg.show("JNIM", store)["label"]
+"Jama'at Nusrat al-Islam wal-Muslimin"
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from kg.errors import KGError, QueryError
+from kg.model import Extraction
+from kg.store.oxigraph import KGStore, Rows, default_location
+
+
+def open_store(location: str | os.PathLike[str] | None = None) -> KGStore:
+    """Open the store at ``location`` (default: ``KG_STORE`` or ``./kg-data``).
+
+    ``":memory:"`` gives an in-memory store. The ontology and the reference entities are
+    loaded on first use and refreshed when their files change.
+    """
+    loc = default_location() if location is None else location
+    store = KGStore(loc)
+    store.ensure_reference()
+    return store
+
+
+def extract_text(
+    text: str, *, report_date: str | None = None, title: str = "text", doc_id: str = "text"
+) -> Extraction:
+    """Extract claims from a string (nothing is stored)."""
+    from kg.load.documents import parse_report
+    from kg.load.text.extract import ReportExtractor
+
+    doc = parse_report(text.encode("utf-8"), where=doc_id, report_date=report_date, stem=doc_id)
+    if doc.title.endswith("...") or not doc.title:
+        doc.title = title
+    return ReportExtractor().extract(doc)
+
+
+def extract_file(path: str | os.PathLike[str], *, report_date: str | None = None) -> Extraction:
+    """Extract claims from a report file (nothing is stored)."""
+    from kg.load.documents import read_report
+    from kg.load.text.extract import ReportExtractor
+
+    return ReportExtractor().extract(read_report(path, report_date))
+
+
+def ingest(
+    paths: list[str] | list[Path],
+    store: KGStore,
+    *,
+    report_date: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Extraction]:
+    """Extract every report under ``paths`` and store each in its own named graph.
+
+    All files are read and extracted before anything is written, so a bad file stops the
+    whole ingest with nothing stored. Re-ingesting a document replaces its graph.
+    """
+    from kg.load.documents import collect_paths, read_report
+    from kg.load.text.extract import ReportExtractor
+
+    files = collect_paths([str(p) for p in paths])
+    extractor = ReportExtractor()
+    results: list[Extraction] = []
+    for f in files:
+        results.append(extractor.extract(read_report(f, report_date)))
+    for ex in results:
+        n = store.add_extraction(ex)
+        if progress:
+            progress(
+                f"ingested {ex.document.path}: {len(ex.entities)} entities, "
+                f"{len(ex.relations)} relations, {len(ex.events)} events, "
+                f"{len(ex.statements)} statements ({n} quads)"
+            )
+    store.flush()
+    return results
+
+
+def stats(store: KGStore) -> dict[str, int]:
+    """Counts of documents, actors, places, events, claims, unresolved entities, quads."""
+    return store.stats()
+
+
+def sparql(store: KGStore, query: str) -> Rows:
+    """Run a SELECT or ASK query over the union of all graphs."""
+    return store.select(query)
+
+
+def export(store: KGStore, fmt: str, out: TextIO | Any) -> None:
+    """Write the whole store as ``ttl``, ``trig``, ``nq`` or ``jsonld``."""
+    if fmt == "jsonld":
+        from kg.export import jsonld
+
+        jsonld(store, out)
+        return
+    store.dump(fmt, out)
+
+
+def find_entity(name: str, store: KGStore) -> str:
+    """The IRI of the entity called ``name`` (label, alias or mention; case-insensitive)."""
+    from kg.ontology import SKOS, ontology
+    from kg.resolve import default_resolver, key_tokens
+
+    o = ontology()
+    if name.startswith(("http://", "https://")):
+        return name
+    ref = default_resolver().lookup(name)
+    if ref is not None:
+        return ref.id
+    rows = store.select(
+        f"""SELECT DISTINCT ?e ?l WHERE {{
+              {{ ?e <{SKOS}prefLabel> ?l }} UNION {{ ?e <{SKOS}altLabel> ?l }}
+              ?e <{o.prop('resolved')}> ?r }}"""
+    ).rows
+    want = key_tokens(name)
+    hits = sorted({r["e"] for r in rows if key_tokens(str(r["l"])) == want})
+    if len(hits) == 1:
+        return hits[0]
+    if len(hits) > 1:
+        raise QueryError(f"{name!r} is ambiguous: {', '.join(hits)}; give the IRI")
+    close = sorted({str(r["l"]) for r in rows if want and want[0] in key_tokens(str(r["l"]))})
+    hint = f" (did you mean: {', '.join(close[:8])}?)" if close else ""
+    raise QueryError(f"no entity called {name!r} in the store{hint}")
+
+
+def show(name: str, store: KGStore) -> dict[str, Any]:
+    """Everything the store knows about an entity: labels, type, relations with their
+    sources and evidence, and the events it took part in with their fatality claims."""
+    from kg.query.show import entity_view
+
+    return entity_view(find_entity(name, store), store)
+
+
+__all__ = [
+    "KGError",
+    "export",
+    "extract_file",
+    "extract_text",
+    "find_entity",
+    "ingest",
+    "open_store",
+    "show",
+    "sparql",
+    "stats",
+]

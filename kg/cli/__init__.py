@@ -1,0 +1,1 @@
+"""The ``kg`` command line: thin click glue over :mod:`kg.api`."""

@@ -1,0 +1,265 @@
+"""``kg``: build and question a knowledge graph of armed actors, affiliations and events.
+
+Commands call :mod:`kg.api`; library errors become one-line messages with exit code 1
+(usage errors exit 2). Data goes to stdout, progress and logs to stderr. Heavy modules are
+imported inside the commands so that ``kg --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+import click
+
+from kg.cli.output import emit_json, emit_rows, format_option
+
+EXIT_USER = 1
+EXIT_BACKEND = 3
+
+
+def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into click errors with the fix in the message."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from kg.errors import KGError, StoreError
+
+        try:
+            return fn(*args, **kwargs)
+        except StoreError as e:
+            err = click.ClickException(str(e))
+            err.exit_code = EXIT_BACKEND
+            raise err from e
+        except KGError as e:
+            raise click.ClickException(str(e)) from e
+
+    return wrapper
+
+
+class _Ctx:
+    def __init__(self, store: str | None):
+        self.location = store
+        self._store: Any = None
+
+    def store(self) -> Any:
+        if self._store is None:
+            from kg.api import open_store
+
+            self._store = open_store(self.location)
+        return self._store
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store", envvar="KG_STORE", default=None, metavar="PATH",
+    help="Store folder (default: $KG_STORE or ./kg-data; ':memory:' for a throwaway one).",
+)
+@click.version_option(package_name="conflict-kg", prog_name="kg")
+@click.pass_context
+def cli(ctx: click.Context, store: str | None) -> None:
+    """Build and question a knowledge graph of armed actors, their affiliations and the
+    events between them; every fact keeps its source, sentence and rule."""
+    ctx.obj = _Ctx(store)
+
+
+def _progress(msg: str) -> None:
+    click.echo(msg, err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--report-date", metavar="YYYY-MM-DD", help="Date of reports that have no Date: header.")
+@click.pass_obj
+@_errors
+def ingest(obj: _Ctx, paths: tuple[str, ...], report_date: str | None) -> None:
+    """Extract report files (or folders of them) into the store.
+
+    Each document goes into its own named graph; ingesting it again replaces that graph.
+    A bad file stops the ingest before anything is written.
+    """
+    from kg.api import ingest as do_ingest
+
+    results = do_ingest(list(paths), obj.store(), report_date=report_date, progress=_progress)
+    click.echo(f"{len(results)} document(s) ingested into {obj.store().location or 'memory'}", err=True)
+
+
+@cli.command()
+@click.argument("file")
+@click.option("--report-date", metavar="YYYY-MM-DD", help="Date of the report if it has no Date: header.")
+@format_option(default="json", choices=("json", "table"))
+@_errors
+def extract(file: str, report_date: str | None, fmt: str) -> None:
+    """Extract claims from FILE without storing them (JSON contract in the README)."""
+    from kg.api import extract_file
+
+    ex = extract_file(file, report_date=report_date)
+    if fmt == "json":
+        emit_json(ex.to_json())
+        return
+    data = ex.to_json()
+    names = {e["id"]: e["label"] for e in data["entities"]}
+
+    def n(x: Any) -> str:
+        return names.get(x, str(x).rsplit("/", 1)[-1]) if x else ""
+
+    rows = [
+        {"subject": n(r["subject"]), "predicate": r["predicate"], "object": n(r["object"]),
+         "source": n(r["source"]), "rule": r["rule"]}
+        for r in data["relations"]
+    ]
+    emit_rows(rows, ["subject", "predicate", "object", "source", "rule"], "table")
+    for e in data["events"]:
+        roles = ", ".join(f"{p['role']}={n(p['entity'])}" for p in e["participants"])
+        counts = "; ".join(
+            f"{c['qualifier']} {c['value']} ({n(c['source']) or 'report'})" for c in e["fatalities"]
+        )
+        click.echo(f"event {e['type']} {e['date'] or '?'} {n(e['place']) or n(e['country'])}: {roles}; fatalities: {counts}")
+
+
+@cli.command()
+@click.argument("name")
+@format_option(choices=("table", "json"))
+@click.pass_obj
+@_errors
+def show(obj: _Ctx, name: str, fmt: str) -> None:
+    """Show an entity: aliases, type, relations with their sources, and events."""
+    from kg.api import show as do_show
+
+    view = do_show(name, obj.store())
+    if fmt == "json":
+        emit_json(view)
+        return
+    click.echo(f"{view['label']}  [{', '.join(view['types'])}]"
+               + ("" if view["resolved"] else "  (unresolved)"))
+    click.echo(f"  id: {view['id']}")
+    if view["aliases"]:
+        click.echo(f"  aliases: {', '.join(view['aliases'])}")
+    if view["relations"]:
+        click.echo("relations:")
+    for r in view["relations"]:
+        arrow = f"{r['label']} {r['other_label']}" if r["direction"] == "out" else (
+            f"{r['other_label']} {r['label']} this")
+        when = ""
+        if r["valid_from"] or r["valid_until"]:
+            when = f" [{r['valid_from'] or '…'} – {r['valid_until'] or '…'}]"
+        who = r["source"] or "the document"
+        if r["cited_by"]:
+            who += f" via {r['cited_by']}"
+        click.echo(f"  - {arrow}{when}")
+        click.echo(f"      said by {who} in {r['document']!r} (rule {r['rule']})")
+        if r["evidence"] and r["rule"] != "reference":
+            click.echo(f"      \"{r['evidence']}\"")
+    if view["events"]:
+        click.echo("events:")
+    for e in view["events"]:
+        where = e["place"] or e["country"] or "?"
+        click.echo(f"  - {e['date'] or '?'} {e['type']} in {where} ({e['role']})")
+        for c in e["fatalities"]:
+            q = "" if c["qualifier"] == "exact" else c["qualifier"].replace("_", " ") + " "
+            val = c["value"] if c["value"] is not None else f"{c['low']}-{c['high']}" if c["low"] else "all"
+            who = c["source"] or "the report"
+            if c["cited_by"]:
+                who += f" via {c['cited_by']}"
+            click.echo(f"      fatalities: {q}{val} ({who})")
+
+
+@cli.command()
+@format_option()
+@click.pass_obj
+@_errors
+def stats(obj: _Ctx, fmt: str) -> None:
+    """Counts of documents, actors, places, events, claims and quads in the store."""
+    from kg.api import stats as do_stats
+
+    s = do_stats(obj.store())
+    emit_rows([{"what": k, "count": v} for k, v in s.items()], ["what", "count"], fmt)
+
+
+@cli.command()
+@click.argument("query")
+@format_option()
+@click.pass_obj
+@_errors
+def sparql(obj: _Ctx, query: str, fmt: str) -> None:
+    """Run a SPARQL SELECT or ASK QUERY (or '-' to read it from stdin) over all graphs."""
+    from kg.api import sparql as do_sparql
+
+    if query == "-":
+        query = sys.stdin.read()
+    rows = do_sparql(obj.store(), query)
+    emit_rows(rows.rows, rows.variables, fmt)
+
+
+@cli.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "trig", "nq", "jsonld"]),
+              default="trig", show_default=True, help="RDF format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of stdout.")
+@click.pass_obj
+@_errors
+def export(obj: _Ctx, fmt: str, output: str | None) -> None:
+    """Write the whole graph as Turtle, TriG, N-Quads or JSON-LD."""
+    from kg.api import export as do_export
+
+    if output:
+        import os
+        import tempfile
+
+        d = os.path.dirname(os.path.abspath(output))
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=".kg-export-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                do_export(obj.store(), fmt, fh)
+            os.replace(tmp, output)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        do_export(obj.store(), fmt, sys.stdout.buffer)
+
+
+@cli.command(name="eval")
+@click.argument("gold", nargs=-1, required=True, type=click.Path())
+@format_option(choices=("table", "json"))
+@click.option("--quiet", "-q", is_flag=True, help="Only the scores, not every miss.")
+@click.option("--min", "minimum", type=float, default=None,
+              help="Exit 1 when overall precision or recall is below this value.")
+@_errors
+def eval_(gold: tuple[str, ...], fmt: str, quiet: bool, minimum: float | None) -> None:
+    """Score extraction against expected-facts files (*.gold.yaml): precision and recall per
+    fact kind, with every miss and every false fact."""
+    from kg.evaluate import evaluate, render
+
+    result = evaluate(list(gold))
+    if fmt == "json":
+        emit_json(result)
+    else:
+        click.echo(render(result, details=not quiet))
+    if minimum is not None:
+        o = result["overall"]
+        if o["precision"] < minimum or o["recall"] < minimum:
+            raise click.ClickException(
+                f"overall precision {o['precision']:.3f} / recall {o['recall']:.3f} "
+                f"below {minimum}"
+            )
+
+
+@cli.command()
+@click.option("--reports", default="examples/reports", show_default=True,
+              type=click.Path(exists=True, file_okay=False), help="Folder of reports to build from.")
+@click.option("--out", "out_dir", default="out", show_default=True, help="Folder for the pictures.")
+@click.pass_obj
+@_errors
+def demo(obj: _Ctx, reports: str, out_dir: str) -> None:
+    """Build the graph from the sample reports, print the key facts and write the pictures."""
+    from kg.demo import run_demo
+
+    run_demo(obj.store(), reports, out_dir, echo=click.echo, progress=_progress)
+
+
+def main() -> None:  # pragma: no cover
+    cli()

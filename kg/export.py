@@ -1,0 +1,38 @@
+"""Exports that need more than Oxigraph's serialisers (JSON-LD, through rdflib)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kg.ontology import GEO, OWL, RDF, RDFS, SKOS, XSD, ontology
+from kg.store.oxigraph import KGStore
+
+
+def jsonld_context() -> dict[str, Any]:
+    """The JSON-LD ``@context`` of the project's terms."""
+    o = ontology()
+    return {
+        "kgo": o.ns, "kg": o.data_ns, "skos": SKOS, "owl": OWL, "rdf": RDF, "rdfs": RDFS,
+        "xsd": XSD, "geo": GEO, "wd": "http://www.wikidata.org/entity/",
+    }
+
+
+def jsonld(store: KGStore, out: Any) -> None:
+    """Write the store as JSON-LD (named graphs kept) to a binary stream."""
+    import pyoxigraph as ox
+    import rdflib
+
+    buf = bytearray()
+
+    class _Sink:
+        def write(self, b: bytes) -> int:
+            buf.extend(b)
+            return len(b)
+
+    store.raw.dump(_Sink(), ox.RdfFormat.N_QUADS)
+    ds = rdflib.Dataset()
+    ds.parse(data=bytes(buf).decode("utf-8"), format="nquads")
+    text = ds.serialize(format="json-ld", context=jsonld_context(), indent=1)
+    data = json.loads(text)
+    out.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -1,0 +1,833 @@
+"""The report extractor: text in, an :class:`~kg.model.Extraction` out.
+
+For each sentence the extractor builds a *template*: the sentence with every mention
+replaced by a placeholder (``⟦3⟧`` for an entity, ``⟪5⟫`` for a demonym), quotes removed and
+"the" before a name dropped. The lexicons in ``loaders/text/`` are patterns over these
+templates: relation cues, attribution cues, statements. Events come from trigger words with
+their roles read off the voice of the verb; counts from :mod:`kg.load.text.numbers` with
+fatality cues around them; dates from :mod:`kg.load.text.dates`, resolved against the report
+date. Every claim carries the sentence as evidence, the rule id and who asserted it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from kg.load.text.dates import DateMention, find_dates, resolve_relative
+from kg.load.text.lexicon import CLOSE, DCLOSE, DOPEN, OPEN, Lexicon, Trigger, lexicon
+from kg.load.text.mentions import DocMentions, Mention, MentionFinder
+from kg.load.text.numbers import Count, find_counts
+from kg.load.text.sentences import split_sentences
+from kg.model import Claim, Document, Event, Evidence, Extraction, Participant, slugify
+from kg.ontology import Ontology, ontology
+from kg.resolve import Resolver, default_resolver
+
+_PH = re.compile(rf"{OPEN}(\d+){CLOSE}")
+_DPH = re.compile(rf"{DOPEN}(\d+){DCLOSE}")
+_CLAUSE = re.compile(r"(?:,\s+(?:while|whereas|but)\b|;\s+|\s+while\s+|,\s+although\b)", re.I)
+_PASSIVE = re.compile(
+    r"\b(?:was|were|been|being|be|is|are|got|get|gets)\s+(?:[a-z]+ly\s+|not\s+|also\s+)*$", re.I
+)
+_APPOSITIVE = re.compile(
+    r",\s+(?:who|which|that|linked|tied|affiliated|allied|aligned|loyal|an?|once|formerly|now|"
+    r"known|led|backed|based|part|whose|itself|themselves)\b[^,;]*,",
+    re.I,
+)
+_NOT_ACTOR_BEFORE = re.compile(
+    r"\b(?:in|at|near|outside|around|of|from|with|to|by|into|across|on|against|toward|towards)"
+    r"\s+$",
+    re.I,
+)
+_ACTOR_CLASSES = ("Actor",)
+_VIOLENT = {"attack", "battle", "massacre", "strike", "bombing"}
+
+
+@dataclass
+class _Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    template: str
+    ph: list[Mention]  # placeholder index -> mention
+    tpos: list[int]  # template offset -> sentence offset
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+
+    def evidence(self) -> Evidence:
+        return Evidence(text=self.text, start=self.start, end=self.end, sentence=self.index)
+
+    def clause_of(self, tpos: int) -> tuple[int, int]:
+        for a, b in self.clauses:
+            if a <= tpos < b:
+                return a, b
+        return 0, len(self.template)
+
+
+@dataclass
+class _Attribution:
+    source: str | None
+    cited_by: str | None
+    rule: str
+    start: int  # template offset of the cue
+    opens: bool  # the cue opens the sentence or introduces reported speech
+    end: int = 0  # template offset after the cue
+    closes: bool = False  # nothing but punctuation follows the cue in its clause
+
+
+class ReportExtractor:
+    """Rule-based extraction of entities, relations, events, counts and statements.
+
+    Examples
+    --------
+    >>> from kg.model import Document
+    >>> ex = ReportExtractor().extract(Document(id="urn:x", title="t", date="2024-11-23",
+    ...     text="JNIM, an al-Qaeda affiliate, ambushed Wagner fighters in Mopti."))
+    >>> [(e.type, e.place.rsplit('/', 1)[-1]) for e in ex.events]
+    [('Ambush', 'mopti')]
+    """
+
+    def __init__(
+        self, resolver: Resolver | None = None, lex: Lexicon | None = None,
+        onto: Ontology | None = None,
+    ):
+        self.o = onto or ontology()
+        self.r = resolver or default_resolver()
+        self.lex = lex or lexicon()
+        self.finder = MentionFinder(self.r, self.lex, self.o)
+        self._trigger_rx = [
+            (t, re.compile(rf"\b{re.escape(t.phrase)}\b", re.I)) for t in self.lex.triggers
+        ]
+
+    # ------------------------------------------------------------------------------------
+    def extract(self, doc: Document) -> Extraction:
+        text = doc.text
+        report_date = dt.date.fromisoformat(doc.date) if doc.date else None
+        spans = split_sentences(text)
+        dm = self.finder.find(text, spans)
+        sents = [self._template(text, a, b, i, dm) for i, (a, b) in enumerate(spans)]
+        ex = Extraction(document=doc)
+        st = _State(ex=ex, dm=dm, report_date=report_date)
+        for s in sents:
+            self._sentence(s, st)
+        for subj, obj, i, rule in dm.inferred:
+            s = sents[i]
+            st.add_relation(
+                Claim(subject=subj, predicate="partOf", object=obj, evidence=s.evidence(),
+                      rule=rule, confidence=0.7)
+            )
+        self._finish(st)
+        return ex
+
+    # -- templates -----------------------------------------------------------------------
+    def _template(self, text: str, a: int, b: int, i: int, dm: DocMentions) -> _Sentence:
+        ms = [m for m in dm.in_sentence(i) if m.entity]
+        out: list[str] = []
+        pos: list[int] = []
+        ph: list[Mention] = []
+        cur = a
+
+        def emit(chunk: str, origin: int) -> None:
+            for k, ch in enumerate(chunk):
+                if ch in "\"“”«»" or ch in (OPEN, CLOSE, DOPEN, DCLOSE):
+                    continue
+                out.append("'" if ch in "’‘" else ch)
+                pos.append(origin + k - a)
+
+        for m in ms:
+            if m.start < cur:
+                continue
+            emit(text[cur : m.start], cur)
+            # collapse "X (X)" and "X (alias)"
+            if ph and ph[-1].entity == m.entity and re.fullmatch(r"\s*\(\s*", "".join(out[-3:])[-3:] or ""):
+                pass
+            token = (DOPEN + str(len(ph)) + DCLOSE) if m.kind == "demonym" else (
+                OPEN + str(len(ph)) + CLOSE
+            )
+            ph.append(m)
+            for ch in token:
+                out.append(ch)
+                pos.append(m.start - a)
+            cur = m.end
+        emit(text[cur:b], cur)
+        tpl = "".join(out)
+        # "X (X)" -> "X"
+        def collapse(mt: re.Match[str]) -> str:
+            x, y = int(mt.group(1)), int(mt.group(2))
+            return mt.group(0) if ph[x].entity != ph[y].entity else f"{OPEN}{x}{CLOSE}"
+
+        new = re.sub(rf"{OPEN}(\d+){CLOSE}\s*\(\s*{OPEN}(\d+){CLOSE}\s*\)", collapse, tpl)
+        if new != tpl:
+            tpl, pos = _realign(tpl, new, pos)
+        new = re.sub(rf"\b[Tt]he (?={OPEN})", "", tpl)
+        if new != tpl:
+            tpl, pos = _realign(tpl, new, pos)
+        s = _Sentence(i, a, b, text[a:b], tpl, ph, pos)
+        bounds = [0] + [m.start() for m in _CLAUSE.finditer(tpl)] + [len(tpl)]
+        s.clauses = list(zip(bounds, bounds[1:], strict=False))
+        return s
+
+    # -- per sentence --------------------------------------------------------------------
+    def _sentence(self, s: _Sentence, st: _State) -> None:
+        attributions = self._attributions(s)
+        hedge, factor = self._hedge(s.template)
+        suppressed = self._suppressed_clauses(s)
+        self._statements(s, st, attributions)
+        self._relations(s, st, attributions, suppressed, hedge, factor)
+        touched = self._events(s, st, attributions)
+        self._counts(s, st, attributions, touched)
+
+    def _attributions(self, s: _Sentence) -> list[_Attribution]:
+        found: list[_Attribution] = []
+        for cue in self.lex.attribution:
+            for m in cue.rx.finditer(s.template):
+                x = self._ph(s, m, "X")
+                y = self._ph(s, m, "Y")
+                src = x[0].entity if x else None
+                via = y[0].entity if y else None
+                if cue.unnamed:
+                    src, via = via, None
+                if src is None:
+                    continue
+                if any(a.start == m.start() for a in found):
+                    continue
+                opens = m.start() <= 2 or bool(
+                    re.search(r"\bthat\b|,\s*$", s.template[m.end() : m.end() + 6])
+                )
+                _, cb = s.clause_of(m.start())
+                closes = not re.search(r"\w", s.template[m.end() : cb])
+                found.append(
+                    _Attribution(src, via, cue.id, m.start(), opens, m.end(), closes)
+                )
+        return found
+
+    def _source_at(
+        self, s: _Sentence, tpos: int, attributions: list[_Attribution]
+    ) -> _Attribution | None:
+        a, b = s.clause_of(tpos)
+        inside = [x for x in attributions if a <= x.start < b]
+        if inside:
+            # a cue covers what follows it, or its whole clause when it closes the clause
+            cover = [x for x in inside if x.end <= tpos or x.closes or x.start <= 2]
+            if cover:
+                return cover[-1]
+            return None
+        openers = [x for x in attributions if x.opens and x.start <= tpos]
+        if openers and openers[-1].start <= 2:
+            return openers[-1]
+        return None
+
+    def _hedge(self, tpl: str) -> tuple[str | None, float]:
+        low = tpl.lower()
+        for word, factor in self.lex.hedges.items():
+            if word == "claimed":
+                continue
+            if re.search(rf"\b{re.escape(word)}\b", low):
+                return word, factor
+        return None, 1.0
+
+    def _suppressed_clauses(self, s: _Sentence) -> list[tuple[int, int]]:
+        out = []
+        low = s.template.lower()
+        for a, b in s.clauses:
+            seg = low[a:b]
+            if any(re.search(rf"\b{re.escape(w)}\b", seg) for w in self.lex.suppress):
+                out.append((a, b))
+        return out
+
+    def _ph(self, s: _Sentence, m: re.Match[str], group: str) -> list[Mention]:
+        try:
+            g = m.group(group)
+        except IndexError:
+            return []
+        if not g:
+            return []
+        rx = _DPH if group == "D" else _PH
+        return [s.ph[int(k)] for k in rx.findall(g)]
+
+    def _fits(self, m: Mention, classes: list[str], st: _State) -> bool:
+        if not classes:
+            return True
+        ent = st.dm.entities.get(m.entity or "")
+        etype = ent.type if ent else (m.cls or "Actor")
+        return any(self.o.is_a(etype, c) for c in classes)
+
+    # -- relations -----------------------------------------------------------------------
+    def _relations(
+        self, s: _Sentence, st: _State, attributions: list[_Attribution],
+        suppressed: list[tuple[int, int]], hedge: str | None, factor: float,
+    ) -> None:
+        for rule in self.lex.relations:
+            for m in rule.rx.finditer(s.template):
+                if any(a <= m.start() < b for a, b in suppressed):
+                    continue
+                subs = [x for x in self._ph(s, m, "S") if self._fits(x, rule.subject, st)]
+                if "D" in rule.rx.groupindex and "O" not in rule.rx.groupindex:
+                    objs = self._ph(s, m, "D")
+                else:
+                    objs = [x for x in self._ph(s, m, "O") if self._fits(x, rule.object, st)]
+                att = self._source_at(s, m.start(), attributions)
+                for sub in subs:
+                    for obj in objs:
+                        if not sub.entity or not obj.entity or sub.entity == obj.entity:
+                            continue
+                        if att and sub.entity == att.source and rule.predicate == "supports":
+                            pass
+                        st.add_relation(
+                            Claim(
+                                subject=sub.entity, predicate=rule.predicate, object=obj.entity,
+                                source=att.source if att else None,
+                                cited_by=att.cited_by if att else None,
+                                evidence=s.evidence(), rule=rule.id,
+                                confidence=round(rule.confidence * factor, 3), hedge=hedge,
+                            )
+                        )
+
+    # -- statements ----------------------------------------------------------------------
+    def _statements(
+        self, s: _Sentence, st: _State, attributions: list[_Attribution]
+    ) -> None:
+        for rule in self.lex.statements:
+            for m in rule.rx.finditer(s.template):
+                xs = self._ph(s, m, "X")
+                if not xs or not xs[0].entity:
+                    continue
+                by = xs[-1].entity
+                att = self._source_at(s, m.start(), attributions)
+                source = att.source if att and att.source != by else None
+                claim = Claim(
+                    subject=by, predicate=rule.predicate, evidence=s.evidence(), rule=rule.id,
+                    source=source, cited_by=att.cited_by if att and source else None,
+                    confidence=0.9,
+                )
+                if rule.about == "object":
+                    objs = self._ph(s, m, "O")
+                    if not objs or not objs[0].entity:
+                        continue
+                    claim.object = objs[0].entity
+                    about = _group(m, "about")
+                    if about:
+                        claim.note = self._detemplate(s, about)
+                elif rule.about == "text":
+                    about = _group(m, "about")
+                    if not about:
+                        continue
+                    claim.value = _clean_about(self._detemplate(s, about))
+                else:
+                    st.pending_statements.append((claim, s.index))
+                    continue
+                st.ex.statements.append(claim)
+
+    def _detemplate(self, s: _Sentence, frag: str) -> str:
+        def name(mt: re.Match[str]) -> str:
+            return s.ph[int(mt.group(1))].text
+
+        out = _PH.sub(name, frag)
+        return _DPH.sub(name, out).strip()
+
+    # -- events --------------------------------------------------------------------------
+    def _events(
+        self, s: _Sentence, st: _State, attributions: list[_Attribution]
+    ) -> list[Event]:
+        tpl = s.template
+        low = tpl.lower()
+        dates = find_dates(s.text, st.report_date)
+        new_incident = any(w in low for w in self.lex.new_incident)
+        hits: list[tuple[int, int, Trigger]] = []
+        for trig, rx in self._trigger_rx:
+            for m in rx.finditer(tpl):
+                if any(a < m.end() and m.start() < b for a, b, _ in hits):
+                    continue
+                hits.append((m.start(), m.end(), trig))
+        hits.sort(key=lambda h: h[0])
+        hits = [self._pos(low, a, b, t) for a, b, t in hits]
+        hits = [h for h in hits if h is not None]
+        touched: list[Event] = []
+        created: list[Event] = []
+        for a, b, trig in hits:
+            if trig.pos == "noun":
+                prev = low[:a].split()[-2:]
+                if prev and prev[-1] in self.lex.definite or (
+                    len(prev) == 2 and prev[-2] in self.lex.definite and prev[-1].isalpha()
+                    and prev[-1] not in ("a", "an", "another")
+                ):
+                    ref = st.back_reference(trig.type, self.o, s.text)
+                    if ref is not None and ref not in touched:
+                        touched.append(ref)
+                    continue
+                indefinite = bool(re.search(r"\b(?:a|an|another|new|fresh|deadly|major)\s+(?:[\w-]+\s+){0,2}$", low[:a]))
+                follow = re.match(rf"\s+(?:on|against|by|targeting|in|at|near)\b", low[b:])
+                if not (indefinite or follow):
+                    continue
+            roles = self._roles(s, a, b, trig, st)
+            if roles is None:
+                continue
+            cand = Event(
+                id="", type=trig.type, evidence=[s.evidence()],
+                rule=f"event.{trig.pos}.{slugify(trig.phrase)}",
+            )
+            for ent, role in roles:
+                cand.add_participant(Participant(ent, role, s.evidence(), cand.rule))
+            self._place(s, st, cand)
+            self._date(dates, st, cand, s.text)
+            att = self._source_at(s, a, attributions)
+            cand.source = att.source if att else None
+            merged = None if new_incident else st.merge_candidate(cand, self.o)
+            if merged is not None:
+                st.merge(merged, cand, self.o)
+                ev = merged
+            else:
+                ev = st.add_event(cand)
+                created.append(ev)
+            if ev not in touched:
+                touched.append(ev)
+            st.current = ev
+        # "at that time": the sentence is about the event under discussion
+        if not touched and st.current is not None:
+            if any(d.relation == "same" for d in dates):
+                touched.append(st.current)
+            elif re.match(r"^(?:they|it|he|she|their)\b", low):
+                self._place(s, st, st.current, only_if_missing=True)
+        st.sentence_events = created or touched
+        for claim, i in list(st.pending_statements):
+            if i == s.index:
+                target = (created or touched or [st.current])[0]
+                if target is not None:
+                    claim.object = target.id
+                    st.ex.statements.append(claim)
+                st.pending_statements.remove((claim, i))
+        return created or touched
+
+    _NOUN_BEFORE = re.compile(
+        r"\b(?:a|an|the|this|that|these|those|another|its|their|his|her|our|last|first|"
+        r"second|new|deadly|major|latest|recent|similar|same|previous|earlier|july|june|"
+        r"[a-z]+'s)\s+(?:[\w-]+\s+){0,1}$"
+    )
+
+    def _pos(
+        self, low: str, a: int, b: int, trig: Trigger
+    ) -> tuple[int, int, Trigger] | None:
+        """A word that is both a noun and a verb cue ("ambush", "attack") is a noun after a
+        determiner and a verb otherwise."""
+        twins = [
+            t for t in self.lex.triggers if t.phrase == trig.phrase and t.type == trig.type
+        ]
+        if len(twins) < 2:
+            return (a, b, trig)
+        as_noun = bool(self._NOUN_BEFORE.search(low[:a]))
+        want = "noun" if as_noun else "verb"
+        pick = next((t for t in twins if t.pos == want), trig)
+        return (a, b, pick)
+
+    def _roles(
+        self, s: _Sentence, a: int, b: int, trig: Trigger, st: _State
+    ) -> list[tuple[str, str]] | None:
+        tpl = s.template
+        ca, cb = s.clause_of(a)
+        left = tpl[ca:a]
+        right = tpl[b:cb]
+        roles: list[tuple[str, str]] = []
+        if trig.pos == "verb":
+            passive = bool(_PASSIVE.search(left))
+            skel = left
+            for _ in range(3):
+                skel = _APPOSITIVE.sub(",", skel)
+            left_actor = self._last_actor(s, skel, st)
+            if passive and trig.active_only:
+                return None
+            if passive:
+                by = re.match(rf"^(?:\s+[\w-]+){{0,4}}?\s+by\s+{OPEN}(\d+){CLOSE}", right)
+                if left_actor:
+                    roles.append((left_actor, "target"))
+                if by:
+                    m = s.ph[int(by.group(1))]
+                    if m.entity and self._is_actor(m, st):
+                        roles.append((m.entity, "perpetrator"))
+            else:
+                if left_actor:
+                    roles.append((left_actor, "perpetrator"))
+                elif trig.active_only:
+                    return None
+                tgt = self._first_actor(s, right[:90], st)
+                if tgt:
+                    roles.append((tgt, "target"))
+                if trig.active_only and not tgt:
+                    return None
+        else:
+            before = tpl[max(ca, a - 160) : a]
+            helped = re.search(
+                rf"{OPEN}(\d+){CLOSE}\s+(?:has\s+|had\s+)?(?:assisted|helped|backed|supported|aided)\s+"
+                rf"{OPEN}(\d+){CLOSE}\s+(?:[\w-]+\s+){{0,4}}?(?:in\s+|to\s+)?(?:organi[sz]ing|organi[sz]e|"
+                rf"carry(?:ing)?\s+out|conduct(?:ing)?|launch(?:ing)?|stag(?:e|ing)|mount(?:ing)?)\s+"
+                rf"(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
+                before, re.I,
+            )
+            if helped:
+                sup, perp = s.ph[int(helped.group(1))], s.ph[int(helped.group(2))]
+                if perp.entity:
+                    roles.append((perp.entity, "perpetrator"))
+                if sup.entity:
+                    roles.append((sup.entity, "supporter"))
+            else:
+                did = re.search(
+                    rf"{OPEN}(\d+){CLOSE}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:has|have|had)\s+)?"
+                    rf"(?:organi[sz]ed|carried\s+out|conducted|launched|staged|mounted|was\s+behind|"
+                    rf"were\s+behind|claimed)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
+                    before, re.I,
+                )
+                if did and re.search(r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|'s)\s", before[did.start():]):
+                    m = s.ph[int(did.group(1))]
+                    if m.entity and self._is_actor(m, st):
+                        roles.append((m.entity, "perpetrator"))
+            by = re.match(rf"^\s+(?:[\w-]+\s+){{0,3}}?by\s+{OPEN}(\d+){CLOSE}", right)
+            if by and s.ph[int(by.group(1))].entity and self._is_actor(s.ph[int(by.group(1))], st):
+                roles.append((s.ph[int(by.group(1))].entity or "", "perpetrator"))
+            on = re.match(rf"^\s+(?:on|against|targeting)\s+(?:[\w-]+\s+){{0,1}}?{OPEN}(\d+){CLOSE}", right)
+            if on and s.ph[int(on.group(1))].entity and self._is_actor(s.ph[int(on.group(1))], st):
+                roles.append((s.ph[int(on.group(1))].entity or "", "target"))
+        return roles
+
+    def _is_actor(self, m: Mention, st: _State) -> bool:
+        ent = st.dm.entities.get(m.entity or "")
+        if ent is None:
+            return False
+        if self.o.is_a(ent.type, "MediaOutlet"):
+            return False
+        return self.o.is_a(ent.type, "Actor")
+
+    def _last_actor(self, s: _Sentence, frag: str, st: _State) -> str | None:
+        for mt in reversed(list(_PH.finditer(frag))):
+            m = s.ph[int(mt.group(1))]
+            if _NOT_ACTOR_BEFORE.search(frag[: mt.start()]):
+                continue
+            if self._is_actor(m, st):
+                return m.entity
+        return None
+
+    def _first_actor(self, s: _Sentence, frag: str, st: _State) -> str | None:
+        for mt in _PH.finditer(frag):
+            m = s.ph[int(mt.group(1))]
+            if re.search(r"\b(?:in|at|near|outside|around|by|with|into|across|toward|towards)\s+$",
+                         frag[: mt.start()], re.I):
+                continue
+            if self._is_actor(m, st):
+                return m.entity
+        return None
+
+    def _place(self, s: _Sentence, st: _State, ev: Event, only_if_missing: bool = False) -> None:
+        preps = "|".join(re.escape(p) for p in self.lex.location_prepositions)
+        best: tuple[int, str] | None = None
+        for mt in re.finditer(rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template, re.I):
+            m = s.ph[int(mt.group(1))]
+            ent = st.dm.entities.get(m.entity or "")
+            if ent is None or not self.o.is_a(ent.type, "Place"):
+                continue
+            gap = mt.group(0)
+            if re.search(r"\b(?:border|frontier)\s+with\b", gap, re.I):
+                continue
+            rank = 1 if ent.type == "State" else 3 if ent.type in ("Settlement", "Site") else 2
+            if best is None or rank > best[0]:
+                best = (rank, ent.id)
+        if best is None:
+            return
+        ent = st.dm.entities[best[1]]
+        if ent.type == "State":
+            if not ev.country:
+                ev.country = ent.id
+            return
+        if only_if_missing and ev.place:
+            return
+        ev.place = ent.id
+        ev.country = ent.country or ev.country
+
+    def _date(
+        self, dates: list[DateMention], st: _State, ev: Event, text: str = ""
+    ) -> None:
+        nouns = {t.phrase for t in self.lex.triggers if t.pos == "noun"}
+        dates = [
+            d for d in dates
+            if not (
+                re.search(r"\bthe\s+$", text[: d.start], re.I)
+                and any(text[d.end :].lower().lstrip().startswith(n) for n in nouns)
+            )
+        ]
+        for d in dates:
+            if d.relation == "absolute" and d.value:
+                ev.date, ev.date_precision = d.value, d.precision
+                return
+        for d in dates:
+            prev = (
+                (st.current.date, st.current.date_precision or "day")
+                if st.current is not None and st.current.date
+                else None
+            )
+            res = resolve_relative(d, prev)  # type: ignore[arg-type]
+            if res and d.relation == "later":
+                ev.date, ev.date_precision = res
+                return
+
+    # -- counts --------------------------------------------------------------------------
+    def _counts(
+        self, s: _Sentence, st: _State, attributions: list[_Attribution], events: list[Event]
+    ) -> None:
+        text = s.text
+        counts = find_counts(text)
+        if not counts:
+            return
+        fatal: list[tuple[Count, Claim]] = []
+        lex = self.lex
+        verbs = "|".join(re.escape(v) for v in sorted(lex.fatality_verbs, key=len, reverse=True))
+        nouns = "|".join(re.escape(v) for v in sorted(lex.fatality_nouns, key=len, reverse=True))
+        leads = "|".join(re.escape(v) for v in sorted(lex.fatality_lead, key=len, reverse=True))
+        right_verb = re.compile(
+            rf"^\s*(?:[\w'’-]+\s+){{0,7}}?(?:(?:were|was|have been|had been|are|being|got|"
+            rf"reportedly|also|all)\s+)*(?:{verbs})\b", re.I,
+        )
+        right_noun = re.compile(rf"^\s*(?:[\w'’-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
+        left_lead = re.compile(rf"\b(?:{leads})\s*$", re.I)
+        for c in counts:
+            after = text[c.number_end :]
+            after_clause = re.split(r"[.;:]|,\s", after, maxsplit=1)[0]
+            before = text[: c.start]
+            is_fatal = bool(
+                right_verb.match(after_clause) or right_noun.match(after_clause)
+                or left_lead.search(before)
+            )
+            if not is_fatal:
+                continue
+            m = re.match(r"^\s*((?:[\w'’-]+\s+){0,6}?)(?:were|was|have|had|are|died|killed|dead|fatalities|deaths)\b", after_clause, re.I)
+            what = (m.group(1) if m else "").strip() or None
+            claim = self._count_claim(s, c, what, attributions, st)
+            fatal.append((c, claim))
+        if not fatal:
+            return
+        # elliptical counts: "..., while Reuters reported seven."
+        used = {id(c) for c, _ in fatal}
+        for c in counts:
+            if id(c) in used:
+                continue
+            before = text[max(0, c.start - 40) : c.start]
+            after = text[c.number_end : c.number_end + 3]
+            if re.search(r"\b(?:reported|said|says|put it at|gave|counted|cited|estimated)\s+$", before) and re.match(r"^\s*[.,;]", after or "."):
+                claim = self._count_claim(s, c, fatal[0][1].count_of, attributions, st)
+                fatal.append((c, claim))
+                used.add(id(c))
+        # breakdowns: "121 were killed: 84 Wagner fighters and 47 soldiers", "including 11 children"
+        for c in counts:
+            if id(c) in used:
+                continue
+            before = text[: c.start]
+            parent = None
+            for pc, pclaim in fatal:
+                if pc.start < c.start and (
+                    re.search(r"\bincluding\s*$|\bamong them\s*$|\bof whom\s*$|\bof them\s*$", before)
+                    or (":" in text[pc.number_end : c.start] and re.search(r"(?::|,|\band)\s*$", before))
+                ):
+                    parent = pclaim
+            if parent is None:
+                continue
+            m = re.match(r"^\s*((?:[\w'’-]+\s+){0,3}?[\w'’-]+)", text[c.number_end :])
+            what = m.group(1).strip() if m else None
+            part = Claim(
+                subject="", predicate="fatalities", value=c.value, qualifier=c.qualifier,
+                count_of=what, source=parent.source, cited_by=parent.cited_by,
+                evidence=parent.evidence, rule="count.breakdown",
+            )
+            parent.parts.append(part)
+            used.add(id(c))
+            # an actor named in a breakdown was among those hit
+            nxt = next(
+                (mm for mm in st.dm.in_sentence(s.index)
+                 if mm.entity and c.number_end <= mm.start - s.start <= c.number_end + 40),
+                None,
+            )
+            if nxt is not None and nxt.entity and nxt.kind != "demonym" and self._is_actor(nxt, st):
+                st.pending_roles.append((nxt.entity, part))
+        target = events[0] if events else st.current
+        if target is None:
+            return
+        for _, claim in fatal:
+            claim.subject = target.id
+            for p in claim.parts:
+                p.subject = target.id
+            target.fatalities.append(claim)
+        for ent, _part in st.pending_roles:
+            role = "target" if any(
+                self.o.is_a(st.dm.entities[ent].type, c)
+                for c in ("StateForce", "PrivateMilitaryCompany", "ArmedGroup", "MilitaryUnit")
+            ) else "victim"
+            target.add_participant(Participant(ent, role, s.evidence(), "count.breakdown.role"))
+        st.pending_roles.clear()
+
+    def _count_claim(
+        self, s: _Sentence, c: Count, what: str | None, attributions: list[_Attribution],
+        st: _State,
+    ) -> Claim:
+        tpos = _tpos(s, c.start)
+        att = self._source_at(s, tpos, attributions)
+        hedge, factor = self._hedge(s.template)
+        return Claim(
+            subject="", predicate="fatalities", value=c.value, qualifier=c.qualifier,
+            low=c.low, high=c.high, count_of=what,
+            source=att.source if att else None, cited_by=att.cited_by if att else None,
+            evidence=s.evidence(), rule=f"count.{c.qualifier}",
+            confidence=round(0.9 * factor, 3), hedge=hedge,
+        )
+
+    # -- wrap-up -------------------------------------------------------------------------
+    def _finish(self, st: _State) -> None:
+        ex = st.ex
+        doc_slug = ex.document.id.rsplit("/", 1)[-1]
+        used: set[str] = set()
+        for n, ev in enumerate(ex.events, 1):
+            if not ev.country:
+                for p in ev.participants:
+                    ent = st.dm.entities.get(p.entity)
+                    if ent and ent.type == "State" and p.role in ("perpetrator", "target"):
+                        ev.country = ent.id
+                        break
+            fam = self.o.family(ev.type) or "event"
+            if ev.date and ev.date_precision == "day" and ev.place:
+                key = f"{fam}-{ev.place.rsplit('/', 1)[-1]}-{ev.date}"
+            else:
+                key = f"{doc_slug}-{n}"
+            iri = self.o.entity_iri("event", key)
+            while iri in used:
+                iri += "-b"
+            used.add(iri)
+            old = ev.id
+            ev.id = iri
+            for c in ex.statements:
+                if c.object == old:
+                    c.object = iri
+            for c in ev.fatalities:
+                c.subject = iri
+                for p in c.parts:
+                    p.subject = iri
+        # entities: everything mentioned by a name, plus what a claim uses
+        referenced = {c.subject for c in ex.relations} | {c.object for c in ex.relations}
+        referenced |= {c.subject for c in ex.statements}
+        referenced |= {c.source for c in ex.relations + ex.statements if c.source}
+        for ev in ex.events:
+            referenced |= {p.entity for p in ev.participants}
+            referenced |= {ev.place or "", ev.country or ""}
+            referenced |= {c.source or "" for c in ev.fatalities}
+        mentioned = {m.entity for m in st.dm.mentions if m.entity and m.kind != "demonym"}
+        keep = (mentioned | referenced) - {"", None}
+        ex.entities = [e for e in st.dm.entities.values() if e.id in keep]
+
+
+@dataclass
+class _State:
+    ex: Extraction
+    dm: DocMentions
+    report_date: dt.date | None
+    current: Event | None = None
+    sentence_events: list[Event] = field(default_factory=list)
+    pending_statements: list[tuple[Claim, int]] = field(default_factory=list)
+    pending_roles: list[tuple[str, Claim]] = field(default_factory=list)
+    _seen: set[tuple[str, str, str | None, str | None]] = field(default_factory=set)
+
+    def add_relation(self, c: Claim) -> None:
+        key = (c.subject, c.predicate, c.object, c.source)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.ex.relations.append(c)
+
+    def add_event(self, ev: Event) -> Event:
+        ev.id = f"_:e{len(self.ex.events) + 1}"
+        self.ex.events.append(ev)
+        return ev
+
+    def merge_candidate(self, cand: Event, o: Ontology) -> Event | None:
+        cur = self.current
+        if cur is None:
+            return None
+        fa, fb = o.family(cur.type), o.family(cand.type)
+        if not (fa == fb or o.is_a(cur.type, cand.type) or o.is_a(cand.type, cur.type)):
+            return None
+        if cur.date and cand.date and not (
+            cur.date.startswith(cand.date) or cand.date.startswith(cur.date)
+        ):
+            return None
+        if cur.place and cand.place and cur.place != cand.place:
+            return None
+        if cur.country and cand.country and cur.country != cand.country:
+            return None
+        a = {p.entity for p in cur.participants}
+        b = {p.entity for p in cand.participants}
+        if a and b and not (a & b):
+            return None
+        return cur
+
+    def merge(self, into: Event, cand: Event, o: Ontology) -> None:
+        if o.is_a(cand.type, into.type) and cand.type != into.type:
+            into.type = cand.type
+        if cand.date and (not into.date or len(cand.date) > len(into.date)):
+            into.date, into.date_precision = cand.date, cand.date_precision
+        into.place = into.place or cand.place
+        into.country = into.country or cand.country
+        for p in cand.participants:
+            if not any(q.entity == p.entity for q in into.participants):
+                into.add_participant(p)
+        into.evidence.extend(cand.evidence)
+
+    def back_reference(self, etype: str, o: Ontology, sentence: str) -> Event | None:
+        months = re.findall(
+            r"\b(January|February|March|April|May|June|July|August|September|October|"
+            r"November|December)\b", sentence,
+        )
+        for ev in reversed(self.ex.events):
+            fa, fb = o.family(ev.type), o.family(etype)
+            if not (fa == fb or (fa in _VIOLENT and fb in _VIOLENT)):
+                continue
+            if months and ev.date:
+                mnum = [
+                    "january", "february", "march", "april", "may", "june", "july", "august",
+                    "september", "october", "november", "december",
+                ].index(months[0].lower()) + 1
+                if len(ev.date) >= 7 and int(ev.date[5:7]) != mnum:
+                    continue
+            return ev
+        return None
+
+
+def _group(m: re.Match[str], name: str) -> str | None:
+    try:
+        return m.group(name)
+    except IndexError:
+        return None
+
+
+def _clean_about(text: str) -> str:
+    text = re.sub(
+        r"^(?:the\s+)?(?:allegations?|accusations?|claims?|reports?|charges?|suggestions?)\s+"
+        r"(?:regarding|about|of|that|over|concerning|on)\s+", "", text, flags=re.I,
+    )
+    text = re.sub(r"^(?:the\s+)?(?:supposed|alleged|purported)\s+", "", text, flags=re.I)
+    return text.strip(" ,")
+
+
+def _tpos(s: _Sentence, offset: int) -> int:
+    """Template offset of a sentence offset (the first template char at or after it)."""
+    for k, p in enumerate(s.tpos):
+        if p >= offset:
+            return k
+    return len(s.template)
+
+
+def _realign(old: str, new: str, pos: list[int]) -> tuple[str, list[int]]:
+    """Keep the template->sentence offset map in step after a deletion-only rewrite."""
+    import difflib
+
+    out: list[int] = []
+    sm = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    for tag, i1, i2, j1, j2 in sm.get_opcodes():
+        if tag == "equal":
+            out.extend(pos[i1:i2])
+        elif tag in ("replace", "insert"):
+            base = pos[i1] if i1 < len(pos) else (pos[-1] if pos else 0)
+            out.extend([base] * (j2 - j1))
+    return new, out

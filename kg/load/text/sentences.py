@@ -1,0 +1,75 @@
+"""Sentence splitting and tokenisation with character offsets.
+
+>>> [text[a:b] for a, b in split_sentences(text := "Gen. Tiani spoke. He left! Then?")]
+['Gen. Tiani spoke.', 'He left!', 'Then?']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.resolve import fold
+
+_ABBREV = {
+    "gen", "col", "lt", "maj", "capt", "sgt", "mr", "mrs", "ms", "dr", "st", "mt", "no", "vs",
+    "etc", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "u.s", "u.n", "e.g", "i.e", "approx", "est", "cmdr", "adm", "gov", "sen", "rep", "prof",
+}
+_BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|\n\s*\n")
+_TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|['’]s\b", re.UNICODE)
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (paragraph breaks always end one)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    for m in _BOUNDARY.finditer(text):
+        end = m.end()
+        chunk = text[start:end]
+        if m.group().startswith("."):
+            word = re.search(r"([\w.]+)\.$", text[start : m.start() + 1])
+            if word and word.group(1).lower().rstrip(".") in _ABBREV:
+                continue
+            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+                continue  # an initial: "J. Smith"
+        nxt = text[end:].lstrip()
+        if nxt and nxt[0].islower() and not m.group().startswith("\n"):
+            continue
+        if chunk.strip():
+            spans.append(_trim(text, start, end))
+        start = end
+    if start < n and text[start:].strip():
+        spans.append(_trim(text, start, n))
+    return spans
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # folded, lower-cased, apostrophes removed; "s" for a possessive
+
+    @property
+    def cap(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def tokenize(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Word tokens of ``text[start:end]`` with absolute offsets (hyphens split words)."""
+    out = []
+    for m in _TOKEN.finditer(text, start, len(text) if end is None else end):
+        t = m.group()
+        key = "s" if t in ("'s", "’s") else fold(t).replace("'", "").lower()
+        out.append(Token(m.start(), m.end(), t, key))
+    return out

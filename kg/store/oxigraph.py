@@ -1,0 +1,291 @@
+"""The embedded store: Oxigraph on disk (``./kg-data`` or ``KG_STORE``) or in memory.
+
+Each document lives in its own named graph, whose IRI is the document IRI. Writing a document
+replaces its graph in one step: the new quads are written to a staging graph in one
+transaction, then moved over the old graph by one SPARQL update (also a transaction), so a
+reader never sees half a document and re-ingesting never duplicates anything. Queries read the
+union of all graphs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+
+from kg.errors import QueryError, StoreError
+from kg.model import Extraction
+from kg.ontology import ontology
+from kg.paths import ontology_dir
+from kg.store.rdf import extraction_quads
+
+DEFAULT_LOCATION = "kg-data"
+_STAGING = "urn:kg:staging:"
+
+
+def default_location() -> str:
+    """``KG_STORE`` or ``./kg-data``."""
+    return os.environ.get("KG_STORE") or DEFAULT_LOCATION
+
+
+@dataclass
+class Rows:
+    """Result of a SELECT: variable names and rows of Python values."""
+
+    variables: list[str]
+    rows: list[dict[str, Any]]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def term_value(t: Any) -> Any:
+    """A pyoxigraph term as a Python value: IRIs and strings as str, numbers as numbers."""
+    if t is None:
+        return None
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value if t.datatype else ""
+        v = t.value
+        if dt.endswith(("#integer", "#int", "#long")):
+            try:
+                return int(v)
+            except ValueError:
+                return v
+        if dt.endswith(("#decimal", "#double", "#float")):
+            try:
+                return float(v)
+            except ValueError:
+                return v
+        if dt.endswith("#boolean"):
+            return v == "true"
+        return v
+    return t.value
+
+
+def _to_term(value: Any) -> ox.NamedNode | ox.Literal:
+    if isinstance(value, ox.NamedNode | ox.Literal):
+        return value
+    from kg.store.rdf import value_literal
+
+    if isinstance(value, str) and value.startswith(("http://", "https://", "urn:")):
+        return ox.NamedNode(value)
+    return value_literal(value)
+
+
+class KGStore:
+    """The knowledge graph over an Oxigraph store.
+
+    Parameters
+    ----------
+    location
+        A folder for an on-disk store, or ``None``/``":memory:"`` for an in-memory one.
+
+    Examples
+    --------
+    >>> s = KGStore(None)
+    >>> s.stats()["documents"]
+    0
+    """
+
+    def __init__(self, location: str | os.PathLike[str] | None = None):
+        self.location = None if location in (None, ":memory:", "memory") else Path(location)
+        try:
+            if self.location is None:
+                self._store = ox.Store()
+            else:
+                if self.location.exists() and not self.location.is_dir():
+                    raise StoreError(f"{self.location}: exists and is not a store folder")
+                self._store = ox.Store(str(self.location))
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower():
+                raise StoreError(
+                    f"{self.location}: the store is in use by another kg process; "
+                    "wait for it to finish or use another --store"
+                ) from e
+            raise StoreError(f"{self.location}: cannot open the store: {e}") from e
+        self._cleanup_staging()
+
+    # -- writing ---------------------------------------------------------------------------
+    def _cleanup_staging(self) -> None:
+        for g in list(self._store.named_graphs()):
+            if isinstance(g, ox.NamedNode) and g.value.startswith(_STAGING):
+                self._store.remove_graph(g)
+
+    def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> int:
+        """Atomically replace the named graph ``graph`` by ``quads`` (in any graph)."""
+        target = ox.NamedNode(graph)  # validates the IRI
+        staging = ox.NamedNode(_STAGING + hashlib.sha1(graph.encode()).hexdigest())
+        staged = [ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads]
+        try:
+            self._store.remove_graph(staging) if self._store.contains_named_graph(
+                staging
+            ) else None
+            if staged:
+                self._store.extend(staged)
+                self._store.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")
+            else:
+                self._store.update(f"DROP SILENT GRAPH {target}")
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"cannot write graph {graph}: {e}") from e
+        return len(staged)
+
+    def add_extraction(self, ex: Extraction) -> int:
+        """Store one document's claims, replacing what an earlier ingest of it stored."""
+        return self.replace_graph(ex.document.id, extraction_quads(ex))
+
+    def remove_document(self, doc_iri: str) -> None:
+        self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(doc_iri)}")
+
+    def ensure_reference(self) -> bool:
+        """Load (or refresh) the ontology and the reference entities; True if written."""
+        from kg.reference import reference
+
+        o = ontology()
+        files = sorted(ontology_dir().rglob("*.ttl")) + sorted(
+            (ontology_dir() / "reference").glob("*.yaml")
+        )
+        digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+        ref_doc = o.entity_iri("doc", "reference")
+        current = self._store.quads_for_pattern(
+            ox.NamedNode(ref_doc), ox.NamedNode(o.prop("sha256")), None, ox.NamedNode(ref_doc)
+        )
+        if any(q.object.value == digest for q in current):
+            return False
+        ex = reference().extraction()
+        ex.document.sha256 = digest
+        self.add_extraction(ex)
+        onto_graph = o.entity_iri("doc", "ontology")
+        quads = []
+        for f in files:
+            if f.suffix == ".ttl" and f.name != "shapes.ttl":
+                for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
+                    quads.append(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(onto_graph)))
+        self.replace_graph(onto_graph, quads)
+        return True
+
+    # -- reading ---------------------------------------------------------------------------
+    def select(self, query: str, **params: Any) -> Rows:
+        """Run a SELECT over the union of all graphs; ``params`` bind variables by name.
+
+        Bound variables must appear in the SELECT clause (they are substituted, never
+        formatted into the query text).
+        """
+        subs = {ox.Variable(k): _to_term(v) for k, v in params.items() if v is not None}
+        try:
+            res = self._store.query(
+                query, use_default_graph_as_union=True, substitutions=subs or None
+            )
+        except (SyntaxError, ValueError, RuntimeError, OSError) as e:
+            raise QueryError(f"SPARQL error: {e}") from e
+        if isinstance(res, bool) or isinstance(res, ox.QueryBoolean):
+            return Rows(["ask"], [{"ask": bool(res)}])
+        if not isinstance(res, ox.QuerySolutions):
+            raise QueryError("expected a SELECT or ASK query (use construct() for graphs)")
+        names = [v.value for v in res.variables]
+        rows = [{n: term_value(sol[n]) for n in names} for sol in res]
+        return Rows(names, rows)
+
+    def query_raw(self, query: str) -> Any:
+        """Run any SPARQL query over the union graph and return pyoxigraph's result."""
+        try:
+            return self._store.query(query, use_default_graph_as_union=True)
+        except (SyntaxError, ValueError, RuntimeError, OSError) as e:
+            raise QueryError(f"SPARQL error: {e}") from e
+
+    def documents(self) -> list[dict[str, Any]]:
+        o = ontology()
+        q = f"""
+        SELECT ?doc ?title ?date ?path WHERE {{
+          GRAPH ?doc {{ ?doc <{o.prop("title")}> ?title .
+            OPTIONAL {{ ?doc <{o.prop("published")}> ?date }}
+            OPTIONAL {{ ?doc <{o.prop("sourcePath")}> ?path }} }}
+        }} ORDER BY ?date ?doc"""
+        return self.select(q).rows
+
+    def stats(self) -> dict[str, int]:
+        """Counts of documents, entities, claims, events and quads."""
+        o = ontology()
+        rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+        sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+        out: dict[str, int] = {}
+        for name, cls in [
+            ("documents", "Document"),
+            ("actors", "Actor"),
+            ("places", "Place"),
+            ("events", "Event"),
+            ("claims", "Claim"),
+        ]:
+            q = f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+                ?x <{rdf_type}> ?c . ?c <{sub}>* <{o.cls(cls)}> }}"""
+            out[name] = int(self.select(q).rows[0]["n"])
+        ref = o.entity_iri("doc", "reference")
+        if self._store.contains_named_graph(ox.NamedNode(ref)):
+            out["documents"] -= 1  # the reference graph is not a source document
+        out["unresolved"] = int(
+            self.select(
+                f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x <{o.prop('resolved')}> false }}"
+            ).rows[0]["n"]
+        )
+        out["quads"] = len(self._store)
+        return out
+
+    # -- export ----------------------------------------------------------------------------
+    def dump(self, fmt: str, out: Any) -> None:
+        """Serialise the store: ``nq`` and ``trig`` keep graphs; ``ttl`` and ``nt`` merge them."""
+        formats = {
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+            "ttl": ox.RdfFormat.TURTLE,
+            "nt": ox.RdfFormat.N_TRIPLES,
+        }
+        if fmt not in formats:
+            raise StoreError(f"unknown format {fmt!r} (valid: {', '.join(formats)})")
+        if fmt in ("ttl", "nt"):
+            triples = {
+                ox.Triple(q.subject, q.predicate, q.object)
+                for q in self._store.quads_for_pattern(None, None, None)
+            }
+            ox.serialize(sorted(triples, key=str), out, formats[fmt], prefixes=_prefixes())
+        else:
+            self._store.dump(out, formats[fmt], prefixes=_prefixes() if fmt == "trig" else None)
+
+    def rdflib_dataset(self) -> Any:
+        """An :class:`rdflib.Dataset` over this store (oxrdflib), for the rdflib API."""
+        import rdflib
+        from oxrdflib import OxigraphStore
+
+        return rdflib.Dataset(store=OxigraphStore(store=self._store))
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`."""
+        return self._store
+
+    def flush(self) -> None:
+        if self.location is not None:
+            self._store.flush()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def _prefixes() -> dict[str, str]:
+    o = ontology()
+    return {
+        "kgo": o.ns,
+        "kg": o.data_ns,
+        "skos": "http://www.w3.org/2004/02/skos/core#",
+        "owl": "http://www.w3.org/2002/07/owl#",
+        "xsd": "http://www.w3.org/2001/XMLSchema#",
+        "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
+        "wd": "http://www.wikidata.org/entity/",
+    }
