@@ -62,11 +62,21 @@ def load_gold(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def _title_keys() -> set[str]:
+    from kg.load.text.lexicon import lexicon
+
+    return {w.lower().rstrip(".") for t in lexicon().titles for w in t.split()}
+
+
 def _names_key(names: Iterable[str]) -> set[tuple[str, ...]]:
+    """Matching keys of names: folded words, without a leading "the" or titles."""
+    titles = _title_keys()
     out = set()
     for n in names:
         k = key_tokens(n)
         if k and k[0] == "the":
+            k = k[1:]
+        while len(k) > 1 and k[0] in titles:
             k = k[1:]
         if k:
             out.add(k)

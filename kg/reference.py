@@ -24,7 +24,7 @@ from kg.paths import ontology_dir
 _ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEYS = {
     "id", "type", "label", "aliases", "wikidata", "country", "demonyms", "lat", "lon",
-    "valid_from", "valid_until", "relations", "note", "region",
+    "valid_from", "valid_until", "relations", "note", "region", "capital",
 }
 
 
@@ -75,6 +75,7 @@ class Reference:
     demonyms: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
+    capitals: dict[str, str] = field(default_factory=dict)  # capital IRI -> state IRI
 
     def extraction(self) -> Extraction:
         """The reference as one document's worth of claims (stored in its own graph)."""
@@ -160,6 +161,8 @@ def _load_reference(folder: Path, o: Ontology) -> Reference:
         ent = ref.entities[item["id"]]
         if item.get("country"):
             ent.country = resolve_id(item["country"], where).id
+            if item.get("capital"):
+                ref.capitals[ent.id] = ent.country
         for rel in item.get("relations") or []:
             rwhere = f"{path}:{rel.get('__line__', item['__line__'])}"
             if not isinstance(rel, dict) or "p" not in rel or "o" not in rel:

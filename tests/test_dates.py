@@ -156,6 +156,26 @@ def test_bare_year_without_cue_is_not_a_date():
     assert dates("The 2023 coup was condemned.") == []
 
 
+def test_day_ranges_are_month_precision():
+    assert triple(one("On 12 and 13 November, 30 died.")) == (
+        "12 and 13 November",
+        "2024-11",
+        "month",
+    )
+    assert triple(one("on 21-23 November")) == ("21-23 November", "2024-11", "month")
+    assert triple(one("on November 12-13, 2023")) == ("November 12-13, 2023", "2023-11", "month")
+    assert dates("on 30-31 February 2024") == []
+
+
+def test_more_year_cues():
+    assert triple(one("in the summer of 2023")) == ("2023", "2023", "year")
+    assert [m.value for m in dates("from 2012 to 2015")] == ["2012", "2015"]
+
+
+def test_newspaper_names_are_not_weekdays():
+    assert dates("according to the Sunday Times") == []
+
+
 # -- year inference ---------------------------------------------------------------------------
 
 
@@ -440,7 +460,7 @@ def test_date_spans_ignore_report_date():
 def test_malformed_lexicon_names_the_file(tmp_path: Path):
     bad = tmp_path / "dates.yaml"
     bad.write_text("months: [January]\n", encoding="utf-8")
-    with pytest.raises(LoaderError, match="dates.yaml"):
+    with pytest.raises(LoaderError, match=r"dates\.yaml"):
         load_date_lexicon(bad)
 
 

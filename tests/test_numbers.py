@@ -174,7 +174,12 @@ def test_all_that_is_not_a_count(text):
             120,
             200,
         ),
-        ("between one hundred and two hundred people", "between one hundred and two hundred", 100, 200),
+        (
+            "between one hundred and two hundred people",
+            "between one hundred and two hundred",
+            100,
+            200,
+        ),
     ],
 )
 def test_ranges(text, phrase, low, high):
@@ -280,6 +285,13 @@ def test_month_year_is_not_a_count():
     assert [vq(c) for c in counts("In July 2024 seven people died.")] == [("seven", 7, "exact")]
 
 
+def test_day_ranges_are_not_counts():
+    assert [vq(c) for c in counts("On 12 and 13 November, 30 people died.")] == [
+        ("30", 30, "exact")
+    ]
+    assert counts("on 21-23 November") == []
+
+
 def test_numeric_dates_are_not_counts():
     assert counts("on 21/11/2024 and 2024-11-21") == []
 
@@ -290,9 +302,7 @@ def test_years_are_not_counts():
 
 
 def test_month_then_count_after_in():
-    assert [vq(c) for c in counts("In November 21 soldiers were killed.")] == [
-        ("21", 21, "exact")
-    ]
+    assert [vq(c) for c in counts("In November 21 soldiers were killed.")] == [("21", 21, "exact")]
 
 
 @pytest.mark.parametrize(
@@ -361,7 +371,7 @@ def test_several_counts_in_order():
 def test_malformed_lexicon_names_the_file(tmp_path: Path):
     bad = tmp_path / "numbers.yaml"
     bad.write_text("units: [one, two]\n", encoding="utf-8")
-    with pytest.raises(LoaderError, match="numbers.yaml"):
+    with pytest.raises(LoaderError, match=r"numbers\.yaml"):
         load_number_lexicon(bad)
 
 

@@ -140,6 +140,7 @@ class DateLexicon:
             for n in [name, *abbrevs]:
                 self.weekdays[n.lower()] = num
         self.ordinal_suffixes = self._words(data, "ordinal_suffixes")
+        self.day_range_connectors = self._words(data, "day_range_connectors")
         self.modifiers = self._words(data, "modifiers")
         self.month_cues = self._words(data, "month_cues")
         self.year_cues = self._words(data, "year_cues")
@@ -275,13 +276,18 @@ class DateLexicon:
             "{UNITS}": _alt(self.units),
             "{DIRS}": _alt(self.directions),
             "{IGNORE}": _alt(self.ignore),
+            "{TO}": _alt(self.day_range_connectors),
         }
         day = r"(?<![\w.,/-])(?P<day>\d{1,2})(?:{SUFFIX})?(?![\w%/:]|[.,]\d)"
+        day2 = r"(?P<day2>\d{1,2})(?:{SUFFIX})?(?![\w%/:]|[.,]\d)"
         year = r"(?P<year>[12]\d{3})(?![\w%/]|[.,]\d)"
         templates = {
             "dmy": r"(?<!\w)(?:{WD},?\s+)?(?:(?i:the)\s+)?{DAY}(?:\s+(?i:of))?\s+{MON}"
             r"(?:,?\s+{YEAR})?",
             "mdy": r"(?<!\w)(?:{WD},?\s+)?{MON}\s+(?:(?i:the)\s+)?{DAY}(?:,?\s+{YEAR})?",
+            "dmy_range": r"(?<!\w)(?:{WD},?\s+)?{DAY}\s*{TO}\s*{DAY2}(?:\s+(?i:of))?\s+{MON}"
+            r"(?:,?\s+{YEAR})?",
+            "mdy_range": r"(?<!\w){MON}\s+{DAY}\s*{TO}\s*{DAY2}(?:,?\s+{YEAR})?",
             "my": r"(?<!\w)(?:(?P<mod>{MODS})[\s-]+)?{MON},?\s+{YEAR}",
             "m": r"(?<!\w)(?:(?P<strict>{STRICT})\s+)?(?:(?P<mod>{MODS})[\s-]+)?{MON}",
             "y": r"(?<!\w)(?:(?P<mod>{MODS})[\s-]+)?(?<![\w$€£.,/]){YEAR}",
@@ -298,7 +304,8 @@ class DateLexicon:
         }
         rx = {}
         for kind, template in templates.items():
-            template = template.replace("{DAY}", day).replace("{YEAR}", year)
+            template = template.replace("{DAY}", day).replace("{DAY2}", day2)
+            template = template.replace("{YEAR}", year)
             for slot, text in parts.items():
                 template = template.replace(slot, text)
             rx[kind] = template
@@ -499,6 +506,24 @@ def _day_date(
     return make
 
 
+def _day_range(
+    sentence: str, start: int, end: int, year: int | None, month: int, first: int, last: int
+) -> _Make:
+    def make(report: datetime.date | None) -> DateMention | None:
+        y = year
+        if y is None:
+            if report is None:
+                return None
+            y = _latest_year(month, first, report, strict=False)
+            if y is None:
+                return None
+        if last > calendar.monthrange(y, month)[1]:
+            return None
+        return _mention(sentence, start, end, f"{y:04d}-{month:02d}", "month")
+
+    return make
+
+
 def _fixed(sentence: str, start: int, end: int, value: str, precision: str) -> _Make:
     def make(report: datetime.date | None) -> DateMention | None:
         return _mention(sentence, start, end, value, precision)
@@ -549,6 +574,13 @@ def _candidates(lex: DateLexicon, s: str) -> list[_Candidate]:
             ):
                 continue  # "in November 21 soldiers were killed"
             add(m, _day_date(s, m.start(), m.end(), year, month, int(m.group("day"))))
+    for kind in ("dmy_range", "mdy_range"):
+        for m in rx[kind].finditer(s):
+            month, _ = month_of(m)
+            year = int(m.group("year")) if m.group("year") else None
+            first, last = int(m.group("day")), int(m.group("day2"))
+            if first < last:
+                add(m, _day_range(s, m.start(), m.end(), year, month, first, last))
     for m in rx["my"].finditer(s):
         month, _ = month_of(m)
         add(m, _fixed(s, m.start(), m.end(), f"{int(m.group('year')):04d}-{month:02d}", "month"))

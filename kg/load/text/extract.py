@@ -36,7 +36,7 @@ _APPOSITIVE = re.compile(
     re.I,
 )
 _NOT_ACTOR_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|around|of|from|with|to|by|into|across|on|against|toward|towards)"
+    r"\b(?:in|at|near|outside|around|from|with|to|by|into|across|on|against|toward|towards)"
     r"\s+$",
     re.I,
 )
@@ -170,7 +170,7 @@ class ReportExtractor:
 
     # -- per sentence --------------------------------------------------------------------
     def _sentence(self, s: _Sentence, st: _State) -> None:
-        attributions = self._attributions(s)
+        attributions = self._attributions(s, st)
         hedge, factor = self._hedge(s.template)
         suppressed = self._suppressed_clauses(s)
         self._statements(s, st, attributions)
@@ -178,12 +178,14 @@ class ReportExtractor:
         touched = self._events(s, st, attributions)
         self._counts(s, st, attributions, touched)
 
-    def _attributions(self, s: _Sentence) -> list[_Attribution]:
+    def _attributions(self, s: _Sentence, st: _State) -> list[_Attribution]:
         found: list[_Attribution] = []
         for cue in self.lex.attribution:
             for m in cue.rx.finditer(s.template):
                 x = self._ph(s, m, "X")
                 y = self._ph(s, m, "Y")
+                if x and not self._fits(x[0], ["Actor"], st):
+                    continue
                 src = x[0].entity if x else None
                 via = y[0].entity if y else None
                 if cue.unnamed:
@@ -247,11 +249,28 @@ class ReportExtractor:
         return [s.ph[int(k)] for k in rx.findall(g)]
 
     def _fits(self, m: Mention, classes: list[str], st: _State) -> bool:
+        """Whether the mention's entity belongs to one of ``classes``; a capital standing for
+        its state ("Kyiv rejected...") is read as the state when that fits."""
         if not classes:
             return True
         ent = st.dm.entities.get(m.entity or "")
         etype = ent.type if ent else (m.cls or "Actor")
-        return any(self.o.is_a(etype, c) for c in classes)
+        if any(self.o.is_a(etype, c) for c in classes):
+            return True
+        state = self.r.ref.capitals.get(m.entity or "")
+        if state and any(self.o.is_a("State", c) for c in classes):
+            self._use_state(m, state, st)
+            return True
+        return False
+
+    def _use_state(self, m: Mention, state: str, st: _State) -> None:
+        ent = st.dm.entities.get(state)
+        if ent is None:
+            ref = self.r.entity(state.rsplit("/", 1)[-1])
+            ent = type(ref)(id=ref.id, label=ref.label, type=ref.type, wikidata=ref.wikidata)
+            st.dm.entities[state] = ent
+        ent.add_mention(m.text)
+        m.entity, m.cls = state, "State"
 
     # -- relations -----------------------------------------------------------------------
     def _relations(
@@ -263,6 +282,8 @@ class ReportExtractor:
                 if any(a <= m.start() < b for a, b in suppressed):
                     continue
                 subs = [x for x in self._ph(s, m, "S") if self._fits(x, rule.subject, st)]
+                if not subs:
+                    continue
                 if "D" in rule.rx.groupindex and "O" not in rule.rx.groupindex:
                     objs = self._ph(s, m, "D")
                 else:
@@ -291,7 +312,7 @@ class ReportExtractor:
         for rule in self.lex.statements:
             for m in rule.rx.finditer(s.template):
                 xs = self._ph(s, m, "X")
-                if not xs or not xs[0].entity:
+                if not xs or not xs[0].entity or not self._fits(xs[-1], ["Actor"], st):
                     continue
                 by = xs[-1].entity
                 att = self._source_at(s, m.start(), attributions)
@@ -369,8 +390,21 @@ class ReportExtractor:
             )
             for ent, role in roles:
                 cand.add_participant(Participant(ent, role, s.evidence(), cand.rule))
-            self._place(s, st, cand)
-            self._date(dates, st, cand, s.text)
+            self._place(s, st, cand, trigger_at=b if trig.type == "TerritorialChange" else None)
+            anchor = s.tpos[a] if a < len(s.tpos) else 0
+            ca, cb = s.clause_of(a)
+            lo = s.tpos[ca] if ca < len(s.tpos) else 0
+            hi = s.tpos[cb - 1] + 1 if 0 < cb <= len(s.tpos) else len(s.text)
+            # relative dates ("Later,") speak for the whole sentence
+            near = [d for d in dates if lo <= d.start < hi or d.relation != "absolute"]
+            if trig.pos == "noun":
+                end = s.tpos[b - 1] + 1 if b <= len(s.tpos) else anchor
+                near = [
+                    d for d in near
+                    if d.relation != "absolute"
+                    or 0 <= d.start - end <= 40 or 0 <= anchor - d.end <= 3
+                ]
+            self._date(near, st, cand, s.text, anchor)
             att = self._source_at(s, a, attributions)
             cand.source = att.source if att else None
             merged = None if new_incident else st.merge_candidate(cand, self.o)
@@ -433,6 +467,18 @@ class ReportExtractor:
             skel = left
             for _ in range(3):
                 skel = _APPOSITIVE.sub(",", skel)
+            helped = re.search(
+                rf"{OPEN}(\d+){CLOSE}(?:\s+[\w-]+)?,?\s+(?:has\s+|had\s+|have\s+|who\s+)?(?:assisted|"
+                rf"helped|backed|supported|aided|enabled)\s+{OPEN}(\d+){CLOSE}\s+(?:[\w-]+\s+)?(?:to\s+)?$",
+                left, re.I,
+            )
+            if helped:
+                sup, perp = s.ph[int(helped.group(1))], s.ph[int(helped.group(2))]
+                if perp.entity and sup.entity and self._is_actor(perp, st):
+                    roles += [(perp.entity, "perpetrator"), (sup.entity, "supporter")]
+                    if trig.type != "TerritorialChange":
+                        roles += [(t, "target") for t in self._objects(s, right, st)]
+                    return roles
             left_actor = self._last_actor(s, skel, st)
             if passive and trig.active_only:
                 return None
@@ -449,10 +495,9 @@ class ReportExtractor:
                     roles.append((left_actor, "perpetrator"))
                 elif trig.active_only:
                     return None
-                tgt = self._first_actor(s, right[:90], st)
-                if tgt:
-                    roles.append((tgt, "target"))
-                if trig.active_only and not tgt:
+                tgts = self._objects(s, right, st)
+                roles += [(t, "target") for t in tgts]
+                if trig.active_only and not tgts:
                     return None
         else:
             before = tpl[max(ca, a - 160) : a]
@@ -486,6 +531,14 @@ class ReportExtractor:
             on = re.match(rf"^\s+(?:on|against|targeting)\s+(?:[\w-]+\s+){{0,1}}?{OPEN}(\d+){CLOSE}", right)
             if on and s.ph[int(on.group(1))].entity and self._is_actor(s.ph[int(on.group(1))], st):
                 roles.append((s.ph[int(on.group(1))].entity or "", "target"))
+        for mt in re.finditer(
+            rf"(?:(?:backed|supported|assisted|aided|helped|reinforced)\s+by|with\s+(?:the\s+)?"
+            rf"(?:[\w-]+\s+)?(?:support|help|backing|assistance)\s+(?:of|from))\s+{OPEN}(\d+){CLOSE}",
+            tpl[ca:cb], re.I,
+        ):
+            m = s.ph[int(mt.group(1))]
+            if m.entity and self._is_actor(m, st) and all(m.entity != e for e, _ in roles):
+                roles.append((m.entity, "supporter"))
         return roles
 
     def _is_actor(self, m: Mention, st: _State) -> bool:
@@ -497,13 +550,45 @@ class ReportExtractor:
         return self.o.is_a(ent.type, "Actor")
 
     def _last_actor(self, s: _Sentence, frag: str, st: _State) -> str | None:
+        # the subject of a verb in reported speech is after "that"
+        cut = list(re.finditer(r"\b(?:that|said|says|saying)\s+", frag))
+        if cut:
+            frag = frag[cut[-1].end() :]
         for mt in reversed(list(_PH.finditer(frag))):
             m = s.ph[int(mt.group(1))]
+            head = re.search(rf"{OPEN}(\d+){CLOSE}\s+of\s+$", frag[: mt.start()])
+            if head and self._is_actor(s.ph[int(head.group(1))], st):
+                return s.ph[int(head.group(1))].entity
+            if re.search(r"\bof\s+$", frag[: mt.start()]):
+                if self._is_actor(m, st):
+                    return m.entity  # "fighters of the CSP"
+                continue
             if _NOT_ACTOR_BEFORE.search(frag[: mt.start()]):
                 continue
             if self._is_actor(m, st):
                 return m.entity
+            if self.r.ref.capitals.get(m.entity or ""):
+                self._use_state(m, self.r.ref.capitals[m.entity or ""], st)
+                return m.entity
         return None
+
+    def _objects(self, s: _Sentence, right: str, st: _State) -> list[str]:
+        """Actors in the object of a verb: up to the first comma, "and"-lists included."""
+        frag = re.split(r",|;|\bwhile\b|\bwho\b|\bwhich\b", right[:120], maxsplit=1)[0]
+        out: list[str] = []
+        first = self._first_actor(s, frag, st)
+        if first is None:
+            return out
+        out.append(first)
+        for mt in _PH.finditer(frag):
+            m = s.ph[int(mt.group(1))]
+            if m.entity in out or not self._is_actor(m, st):
+                continue
+            if re.search(r"\b(?:and|as well as)\s+(?:[\w-]+\s+){0,3}$", frag[: mt.start()]) and not re.search(
+                r"\b(?:in|at|near|outside|by)\s+$", frag[: mt.start()]
+            ):
+                out.append(m.entity or "")
+        return out
 
     def _first_actor(self, s: _Sentence, frag: str, st: _State) -> str | None:
         for mt in _PH.finditer(frag):
@@ -515,9 +600,22 @@ class ReportExtractor:
                 return m.entity
         return None
 
-    def _place(self, s: _Sentence, st: _State, ev: Event, only_if_missing: bool = False) -> None:
+    def _place(
+        self, s: _Sentence, st: _State, ev: Event, only_if_missing: bool = False,
+        trigger_at: int | None = None,
+    ) -> None:
         preps = "|".join(re.escape(p) for p in self.lex.location_prepositions)
         best: tuple[int, str] | None = None
+        if trigger_at is not None:
+            # "recaptured the northern town of Kidal": the place taken follows the verb
+            mt = re.match(
+                rf"^\s+(?:[\w-]+\s+){{0,5}}?{OPEN}(\d+){CLOSE}", s.template[trigger_at:]
+            )
+            if mt:
+                ent = st.dm.entities.get(s.ph[int(mt.group(1))].entity or "")
+                if ent is not None and self.o.is_a(ent.type, "Place") and ent.type != "State":
+                    ev.place, ev.country = ent.id, ent.country or ev.country
+                    return
         for mt in re.finditer(rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template, re.I):
             m = s.ph[int(mt.group(1))]
             ent = st.dm.entities.get(m.entity or "")
@@ -542,7 +640,7 @@ class ReportExtractor:
         ev.country = ent.country or ev.country
 
     def _date(
-        self, dates: list[DateMention], st: _State, ev: Event, text: str = ""
+        self, dates: list[DateMention], st: _State, ev: Event, text: str = "", anchor: int = 0
     ) -> None:
         nouns = {t.phrase for t in self.lex.triggers if t.pos == "noun"}
         dates = [
@@ -551,7 +649,10 @@ class ReportExtractor:
                 re.search(r"\bthe\s+$", text[: d.start], re.I)
                 and any(text[d.end :].lower().lstrip().startswith(n) for n in nouns)
             )
+            # a dateline ("BAMAKO, Nov 23 -") dates the report, not the event
+            and not re.match(r"^\s*[-–—]", text[d.end :])
         ]
+        dates = sorted(dates, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))
         for d in dates:
             if d.relation == "absolute" and d.value:
                 ev.date, ev.date_precision = d.value, d.precision
@@ -590,10 +691,12 @@ class ReportExtractor:
             after = text[c.number_end :]
             after_clause = re.split(r"[.;:]|,\s", after, maxsplit=1)[0]
             before = text[: c.start]
-            is_fatal = bool(
-                right_verb.match(after_clause) or right_noun.match(after_clause)
-                or left_lead.search(before)
-            )
+            rv = right_verb.match(after_clause)
+            if rv and re.search(r"\b(?:had|has|have)\s+(?:[a-z]+ly\s+)?\w+$", rv.group(0)) and not re.search(
+                r"\bbeen\b", rv.group(0)
+            ):
+                rv = None  # "a few dozen of its fighters had killed ...": the killers
+            is_fatal = bool(rv or right_noun.match(after_clause) or left_lead.search(before))
             if not is_fatal:
                 continue
             m = re.match(r"^\s*((?:[\w'’-]+\s+){0,6}?)(?:were|was|have|had|are|died|killed|dead|fatalities|deaths)\b", after_clause, re.I)

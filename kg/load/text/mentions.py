@@ -25,8 +25,8 @@ _ORDINAL_WORDS = {
 }
 _WORD_UNITS = {"squad", "platoon", "battalion", "regiment", "brigade", "division", "detachment"}
 _QUOTED_NAME = re.compile(
-    r"(?:call[ -]?sign|nom de guerre|known as|nicknamed|alias)\s+[\"“']([^\"”'\n]{2,40}?)[,.]?[\"”']",
-    re.IGNORECASE,
+    r"(?i:call[ -]?sign|nom de guerre|known as|nicknamed|alias)\s+"
+    r"(?:[\"“']([^\"”'\n]{2,40}?)[,.]?[\"”']|([A-Z][\w-]{1,30}))",
 )
 
 
@@ -72,6 +72,7 @@ class MentionFinder:
         generic_heads.sort(key=lambda x: -len(x[0]))
         self._generic_heads = generic_heads
         self._generic_words = {h for h, _ in generic_heads if " " not in h}
+        self._title_words = {w.rstrip(".") for t in lex.titles for w in t.split()}
 
     # -- entities ---------------------------------------------------------------------------
     def _ref_entity(self, dm: DocMentions, eid: str, text: str) -> str:
@@ -157,7 +158,7 @@ class MentionFinder:
         a lower-case hyphenated word ("pro-Kremlin")."""
         if not any(t.cap or t.text[:1].isdigit() for t in span):
             return False
-        if any(c in text[span[0].start : span[-1].end] for c in "\"“”()[],;:"):
+        if any(c in text[span[0].start : span[-1].end] for c in "\"“”()[];:"):
             return False
         first = span[0]
         if first.start > 0 and text[first.start - 1] == "-":
@@ -201,8 +202,9 @@ class MentionFinder:
         self, dm: DocMentions, text: str, a: int, b: int, i: int, taken: list[tuple[int, int]]
     ) -> None:
         for m in _QUOTED_NAME.finditer(text, a, b):
-            s, e = m.span(1)
-            name = m.group(1).strip().rstrip(",.")
+            g = 1 if m.group(1) else 2
+            s, e = m.span(g)
+            name = m.group(g).strip().rstrip(",.")
             e = s + len(name)
             if _overlaps(s, e, taken):
                 continue
@@ -243,13 +245,15 @@ class MentionFinder:
                 if nt.cap and not self._is_stop(nt):
                     k += 1
                     continue
-                # connectors ("of", "al-") must be followed by a capitalised word
-                if nt.key in lex.connectors and k + 1 < n and toks[k + 1].cap:
-                    gap2 = text[nt.end : toks[k + 1].start]
-                    if gap2 in (" ", "-") and not _overlaps(
-                        toks[k + 1].start, toks[k + 1].end, taken
-                    ):
-                        k += 2
+                # connectors ("of", "al-", "for the") must be followed by a capitalised word
+                m = k
+                while m < n and m - k < 2 and toks[m].key in lex.connectors:
+                    m += 1
+                if m > k and m < n and toks[m].cap and not self._is_stop(toks[m]):
+                    ok = all(text[toks[x - 1].end : toks[x].start] in (" ", "-")
+                             for x in range(k, m + 1))
+                    if ok and not _overlaps(toks[m].start, toks[m].end, taken):
+                        k = m + 1
                         continue
                 break
             span = toks[j:k]
@@ -266,18 +270,37 @@ class MentionFinder:
                 span = span[1:]
             if all(self.r.demonym(x.text) for x in span):
                 continue
-            self._add_unknown(dm, text, span, i, taken)
+            # datelines ("GENEVA, 12 May -") and shouting are not names
+            if all(x.text.isupper() and len(x.text) > 5 for x in span):
+                continue
+            # leading titles ("Interior Minister Mohamed Toumba") are not part of a name
+            titled = False
+            while len(span) > 1 and span[0].text.rstrip(".") in self._title_words:
+                span = span[1:]
+                titled = True
+            if all(x.text.rstrip(".") in self._title_words for x in span):
+                continue
+            # a single word that the report also writes in lower case is a common word
+            if len(span) == 1 and (span[0].key in lower_words or _is_number_word(span[0].text)):
+                continue
+            self._add_unknown(dm, text, span, i, taken, person=titled)
 
     def _is_stop(self, t: Token) -> bool:
         return t.text in self.lex.stopwords or t.key == "s"
 
     def _add_unknown(
-        self, dm: DocMentions, text: str, span: list[Token], i: int, taken: list[tuple[int, int]]
+        self, dm: DocMentions, text: str, span: list[Token], i: int,
+        taken: list[tuple[int, int]], person: bool = False,
     ) -> None:
         a, b = span[0].start, span[-1].end
+        area = re.match(r" (region|province|district|county|oblast|governorate)\b", text[b : b + 16])
+        if area:
+            b += area.end()
         name = text[a:b]
         before = text[max(0, a - 40) : a].lower()
-        cls = self._guess_class(name, before, span)
+        cls = "Region" if area else self._guess_class(name, before, span)
+        if person and cls not in ("GovernmentBody", "IntelligenceAgency", "StateForce"):
+            cls = "Person"
         # a surname alone refers to a person already named in full
         if len(span) == 1:
             for ent in dm.entities.values():
@@ -311,7 +334,8 @@ class MentionFinder:
         for prep in ("in", "near", "at", "outside", "town of", "village of", "city of"):
             if re.search(rf"\b{prep}\s+$", before):
                 return "Settlement"
-        if 2 <= len(span) <= 3 and all(t.text.isalpha() for t in span):
+        words = name.split()
+        if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
             return "Person"
         return "Actor"
 
@@ -429,6 +453,15 @@ class MentionFinder:
                             if m.group("det") and not m.group("adj"):
                                 continue
                         dem = dem_m
+                    if dem is None and not m.group("det"):
+                        poss = next(
+                            (x for x in names
+                             if x.cls == "State" and re.fullmatch(r"['’]s\s+", text[x.end : m.start()])),
+                            None,
+                        )
+                        if poss is not None:
+                            dem = Mention(poss.start, poss.end, poss.text, "possessive",
+                                          poss.entity, poss.sentence, "State")
                     adj = m.group("adj")
                     if adj and adj.lower() in _DETERMINERS:
                         s = m.start("adj")
@@ -448,7 +481,7 @@ class MentionFinder:
                     # a descriptor next to a name ("the group JNIM", "Wagner fighters")
                     nxt = next((x for x in names if x.start >= he), None)
                     prv = next((x for x in reversed(names) if x.end <= s), None)
-                    if nxt and re.fullmatch(r"[\s\"“'’]*", text[he : nxt.start]):
+                    if nxt and re.fullmatch(r"[\s\"“'’]*(?:,\s+(?:the\s+)?)?", text[he : nxt.start]):
                         blocked.append((hs, he))
                         continue
                     if prv and re.fullmatch(r"[\s\"”'’]*", text[prv.end : hs]) and not m.group(
@@ -469,7 +502,7 @@ class MentionFinder:
                 self._ref_entity(dm, ref_id, surface)
                 ent = dm.entities[iri]
             ent.add_mention(surface)
-            if dem is not None:
+            if dem is not None and dem in dm.mentions and dem.kind == "demonym":
                 dm.mentions.remove(dem)
             dm.mentions.append(Mention(s, e, surface, "generic", iri, i, ent.type))
             dm.mentions.sort(key=lambda m: m.start)
@@ -502,6 +535,15 @@ class MentionFinder:
                 continue
             best = m
         return best.entity if best else None
+
+
+def _is_number_word(word: str) -> bool:
+    from kg.load.text.numbers import parse_number_words
+
+    try:
+        return parse_number_words(word) is not None
+    except Exception:  # noqa: BLE001 - any parse failure means "not a number word"
+        return False
 
 
 _DETERMINERS = {"the", "these", "those", "its", "their", "this", "that"}
