@@ -50,7 +50,7 @@ def extract_file(path: str | os.PathLike[str], *, report_date: str | None = None
     from kg.load.documents import read_report
     from kg.load.text.extract import ReportExtractor
 
-    return ReportExtractor().extract(read_report(path, report_date))
+    return ReportExtractor().extract(read_report(Path(path), report_date))
 
 
 def ingest(
@@ -119,7 +119,7 @@ def find_entity(name: str, store: KGStore) -> str:
     rows = store.select(
         f"""SELECT DISTINCT ?e ?l WHERE {{
               {{ ?e <{SKOS}prefLabel> ?l }} UNION {{ ?e <{SKOS}altLabel> ?l }}
-              ?e <{o.prop('resolved')}> ?r }}"""
+              ?e <{o.prop("resolved")}> ?r }}"""
     ).rows
     want = key_tokens(name)
     hits = sorted({r["e"] for r in rows if key_tokens(str(r["l"])) == want})

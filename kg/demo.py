@@ -17,7 +17,9 @@ def key_facts(store: KGStore) -> dict[str, Any]:
     fatality claims, and contested values of functional properties."""
     o = ontology()
     ref = o.entity_iri("doc", "reference")
-    pre = f"PREFIX kgo: <{o.ns}>\nPREFIX skos: <{SKOS}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+    pre = (
+        f"PREFIX kgo: <{o.ns}>\nPREFIX skos: <{SKOS}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
+    )
     labels = {
         r["x"]: str(r["l"])
         for r in store.select(pre + "SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }").rows
@@ -46,8 +48,11 @@ def key_facts(store: KGStore) -> dict[str, Any]:
         g["sources"].add(lab(r["src"]))
     relations = [
         {
-            "subject": lab(s), "predicate": o.labels.get(p, p), "object": lab(ob),
-            "documents": sorted(v["docs"]), "sources": sorted(v["sources"]),
+            "subject": lab(s),
+            "predicate": o.labels.get(p, p),
+            "object": lab(ob),
+            "documents": sorted(v["docs"]),
+            "sources": sorted(v["sources"]),
         }
         for (s, p, ob), v in sorted(grouped.items(), key=lambda kv: (lab(kv[0][0]), kv[0][1]))
     ]
@@ -65,8 +70,13 @@ def key_facts(store: KGStore) -> dict[str, Any]:
     for r in counts:
         e = events.setdefault(
             r["ev"],
-            {"event": r["ev"], "types": set(), "date": r["date"], "place": lab(r["place"]) if r["place"] else None,
-             "claims": set()},
+            {
+                "event": r["ev"],
+                "types": set(),
+                "date": r["date"],
+                "place": lab(r["place"]) if r["place"] else None,
+                "claims": set(),
+            },
         )
         e["types"].add(o.local(r["type"]))
         q = o.local(r["q"]) if r["q"] else "exact"
@@ -74,19 +84,26 @@ def key_facts(store: KGStore) -> dict[str, Any]:
         e["claims"].add((q, r["value"], who, str(r["title"])))
     out_events = []
     for e in events.values():
-        types = sorted(t for t in e["types"] if not any(o.is_a(u, t) and u != t for u in e["types"]))
-        out_events.append({
-            "event": e["event"], "type": types[0] if types else "Event", "date": e["date"],
-            "place": e["place"],
-            "fatalities": [
-                {"qualifier": q, "value": v, "source": w, "document": d}
-                for q, v, w, d in sorted(e["claims"], key=lambda c: (str(c[1]), c[2]))
-            ],
-        })
+        types = sorted(
+            t for t in e["types"] if not any(o.is_a(u, t) and u != t for u in e["types"])
+        )
+        out_events.append(
+            {
+                "event": e["event"],
+                "type": types[0] if types else "Event",
+                "date": e["date"],
+                "place": e["place"],
+                "fatalities": [
+                    {"qualifier": q, "value": v, "source": w, "document": d}
+                    for q, v, w, d in sorted(e["claims"], key=lambda c: (str(c[1]), c[2]))
+                ],
+            }
+        )
     out_events.sort(key=lambda e: str(e["date"] or ""))
     contested = store.select(
         pre
-        + """SELECT ?ev ?p (COUNT(DISTINCT ?v) AS ?n) (GROUP_CONCAT(DISTINCT STR(?v); separator=" | ") AS ?values)
+        + """SELECT ?ev ?p (COUNT(DISTINCT ?v) AS ?n)
+               (GROUP_CONCAT(DISTINCT STR(?v); separator=" | ") AS ?values)
         WHERE { ?p a <http://www.w3.org/2002/07/owl#FunctionalProperty> .
                 ?ev ?p ?v . ?ev rdf:type/rdfs:subClassOf* kgo:Event }
         GROUP BY ?ev ?p HAVING (COUNT(DISTINCT ?v) > 1)"""
@@ -95,14 +112,19 @@ def key_facts(store: KGStore) -> dict[str, Any]:
         "relations": relations,
         "events": out_events,
         "contested": [
-            {"event": r["ev"], "property": o.local(r["p"]), "values": r["values"]} for r in contested
+            {"event": r["ev"], "property": o.local(r["p"]), "values": r["values"]}
+            for r in contested
         ],
     }
 
 
 def run_demo(
-    store: KGStore, reports: str, out_dir: str, *,
-    echo: Callable[[str], None], progress: Callable[[str], None],
+    store: KGStore,
+    reports: str,
+    out_dir: str,
+    *,
+    echo: Callable[[str], None],
+    progress: Callable[[str], None],
 ) -> dict[str, Any]:
     from kg.api import ingest
 
@@ -110,15 +132,18 @@ def run_demo(
     facts = key_facts(store)
     echo("Key facts (who said them):")
     for r in facts["relations"]:
-        echo(f"  {r['subject']} {r['predicate']} {r['object']}"
-             f"  [sources: {', '.join(r['sources'])}; in {len(r['documents'])} report(s)]")
+        echo(
+            f"  {r['subject']} {r['predicate']} {r['object']}"
+            f"  [sources: {', '.join(r['sources'])}; in {len(r['documents'])} report(s)]"
+        )
     echo("")
     echo("Events with fatality claims:")
     for e in facts["events"]:
         echo(f"  {e['date'] or '?'} {e['type']} in {e['place'] or '?'}")
         for c in e["fatalities"]:
             q = "" if c["qualifier"] == "exact" else c["qualifier"].replace("_", " ") + " "
-            echo(f"      {q}{c['value'] if c['value'] is not None else 'all'} killed, according to {c['source']} ({c['document']})")
+            value = c["value"] if c["value"] is not None else "all"
+            echo(f"      {q}{value} killed, according to {c['source']} ({c['document']})")
     if facts["contested"]:
         echo("")
         echo("Contested (one true value, several claimed):")

@@ -30,8 +30,12 @@ from kg.ontology import ontology
 from kg.resolve import default_resolver, key_tokens
 
 KINDS = ("entities", "relations", "events", "roles", "counts", "statements")
-_FAMILY_SYNONYMS = {"provided_support_to": "supports", "subordinate_to": "controlled_by",
-                    "member_of": "member_of", "became": "succeeded_by"}
+_FAMILY_SYNONYMS = {
+    "provided_support_to": "supports",
+    "subordinate_to": "controlled_by",
+    "member_of": "member_of",
+    "became": "succeeded_by",
+}
 _SYMMETRIC = {"allied_with", "severed_relations_with"}
 _VIOLENT = {"attack", "battle", "massacre", "strike", "bombing"}
 _ROLE_KEYS = {
@@ -103,9 +107,13 @@ class _Score:
         r = self.tp_gold / self.n_gold if self.n_gold else 1.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         return {
-            "precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-            "predicted": self.n_pred, "expected": self.n_gold,
-            "misses": self.misses, "false": self.false,
+            "precision": round(p, 4),
+            "recall": round(r, 4),
+            "f1": round(f, 4),
+            "predicted": self.n_pred,
+            "expected": self.n_gold,
+            "misses": self.misses,
+            "false": self.false,
         }
 
 
@@ -196,7 +204,11 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
         return score + (1 if gf == pf else 0)
 
     pairs = sorted(
-        ((compatible(ge, pe), gi, pi) for gi, ge in enumerate(gevents) for pi, pe in enumerate(ex.events)),
+        (
+            (compatible(ge, pe), gi, pi)
+            for gi, ge in enumerate(gevents)
+            for pi, pe in enumerate(ex.events)
+        ),
         reverse=True,
     )
     ev_match: dict[int, int] = {}  # predicted index -> gold index
@@ -211,11 +223,13 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
     evs.tp_pred = evs.tp_gold = len(ev_match)
     evs.misses = [
         f"{ge.get('id')} ({ge.get('type')}, {ge.get('date')}, {ge.get('location')})"
-        for gi, ge in enumerate(gevents) if gi not in used_g
+        for gi, ge in enumerate(gevents)
+        if gi not in used_g
     ]
     evs.false = [
-        f"{pe.type} {pe.date} {g_of(pe.place) if pe.place else g_of(pe.country) if pe.country else '-'}"
-        for pi, pe in enumerate(ex.events) if pi not in ev_match
+        f"{pe.type} {pe.date} {g_of(pe.place or pe.country) if pe.place or pe.country else '-'}"
+        for pi, pe in enumerate(ex.events)
+        if pi not in ev_match
     ]
 
     def ev_id(pi: int) -> str:
@@ -224,7 +238,7 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
     # -- roles ---------------------------------------------------------------------------
     gold_roles: set[tuple[str, str, str]] = set()
     for ge in gevents:
-        for key, accepted in _ROLE_KEYS.items():
+        for key in _ROLE_KEYS:
             for ent_id in ge.get(key) or []:
                 if ent_id in gold_names:
                     gold_roles.add((str(ge.get("id")), key, ent_id))
@@ -232,8 +246,11 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
     for pi, pe in enumerate(ex.events):
         for p in pe.participants:
             key = next(
-                (k for k in ("perpetrators", "targets", "supported_by", "participants")
-                 if p.role in _ROLE_KEYS[k]),
+                (
+                    k
+                    for k in ("perpetrators", "targets", "supported_by", "participants")
+                    if p.role in _ROLE_KEYS[k]
+                ),
                 "participants",
             )
             cand = (ev_id(pi), key, g_of(p.entity))
@@ -254,7 +271,9 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
             value = (c.get("low"), c.get("high"))
         return (ev, value, c.get("qualifier") or "exact", src)
 
-    gold_counts = {gcount(str(ge.get("id")), c) for ge in gevents for c in ge.get("fatalities") or []}
+    gold_counts = {
+        gcount(str(ge.get("id")), c) for ge in gevents for c in ge.get("fatalities") or []
+    }
     pred_counts = set()
     for pi, pe in enumerate(ex.events):
         for c in pe.fatalities:
@@ -268,9 +287,7 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
                 q = "exact" if not isinstance(value, tuple) else "range"
             pred_counts.add((ev_id(pi), value, q, g_of(c.source)))
     # gold ranges are written with qualifier "range" or none
-    gold_counts = {
-        (e, v, "range" if isinstance(v, tuple) else q, s) for e, v, q, s in gold_counts
-    }
+    gold_counts = {(e, v, "range" if isinstance(v, tuple) else q, s) for e, v, q, s in gold_counts}
     counts = _set_score(pred_counts, gold_counts, lambda t: f"{t[0]} {t[2]} {t[1]} ({t[3]})")
 
     # -- statements ----------------------------------------------------------------------
@@ -278,7 +295,9 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
     event_ids = {str(ge.get("id")) for ge in gevents}
     for s_ in gold.get("statements") or []:
         about = str(s_.get("about"))
-        gold_st.add((str(s_.get("by")), str(s_.get("type")), about if about in event_ids else "text"))
+        gold_st.add(
+            (str(s_.get("by")), str(s_.get("type")), about if about in event_ids else "text")
+        )
     for ge in gevents:
         for who in ge.get("claims_of_involvement") or []:
             gold_st.add((who, "claimed_involvement", str(ge.get("id"))))
@@ -296,8 +315,14 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
             about = "text"
         pred_st.add((g_of(c.subject), fam, about))
     stm = _set_score(pred_st, gold_st, lambda t: f"{t[0]} {t[1]} {t[2]}")
-    return {"entities": ent, "relations": rel, "events": evs, "roles": roles,
-            "counts": counts, "statements": stm}
+    return {
+        "entities": ent,
+        "relations": rel,
+        "events": evs,
+        "roles": roles,
+        "counts": counts,
+        "statements": stm,
+    }
 
 
 def evaluate(gold_paths: list[str]) -> dict[str, Any]:
@@ -317,8 +342,13 @@ def evaluate(gold_paths: list[str]) -> dict[str, Any]:
         scores = evaluate_one(gold, ex)
         for k in KINDS:
             totals[k].add(scores[k])
-        files.append({"gold": gp, "report": gold["_report"],
-                      "kinds": {k: v.as_dict() for k, v in scores.items()}})
+        files.append(
+            {
+                "gold": gp,
+                "report": gold["_report"],
+                "kinds": {k: v.as_dict() for k, v in scores.items()},
+            }
+        )
     overall = _Score()
     for k in KINDS:
         overall.add(totals[k])
@@ -352,7 +382,5 @@ def render(result: dict[str, Any], details: bool = True) -> str:
             f"({s['predicted']} predicted, {s['expected']} expected)"
         )
     o = result["overall"]
-    lines.append(
-        f"  {'overall':<11} P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}"
-    )
+    lines.append(f"  {'overall':<11} P {o['precision']:.3f}  R {o['recall']:.3f}  F1 {o['f1']:.3f}")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from typing import Any
 
@@ -13,8 +14,15 @@ def jsonld_context() -> dict[str, Any]:
     """The JSON-LD ``@context`` of the project's terms."""
     o = ontology()
     return {
-        "kgo": o.ns, "kg": o.data_ns, "skos": SKOS, "owl": OWL, "rdf": RDF, "rdfs": RDFS,
-        "xsd": XSD, "geo": GEO, "wd": "http://www.wikidata.org/entity/",
+        "kgo": o.ns,
+        "kg": o.data_ns,
+        "skos": SKOS,
+        "owl": OWL,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "xsd": XSD,
+        "geo": GEO,
+        "wd": "http://www.wikidata.org/entity/",
     }
 
 
@@ -23,16 +31,10 @@ def jsonld(store: KGStore, out: Any) -> None:
     import pyoxigraph as ox
     import rdflib
 
-    buf = bytearray()
-
-    class _Sink:
-        def write(self, b: bytes) -> int:
-            buf.extend(b)
-            return len(b)
-
-    store.raw.dump(_Sink(), ox.RdfFormat.N_QUADS)
+    buf = io.BytesIO()
+    store.raw.dump(buf, ox.RdfFormat.N_QUADS)
     ds = rdflib.Dataset()
-    ds.parse(data=bytes(buf).decode("utf-8"), format="nquads")
+    ds.parse(data=buf.getvalue().decode("utf-8"), format="nquads")
     text = ds.serialize(format="json-ld", context=jsonld_context(), indent=1)
     data = json.loads(text)
     out.write(json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -23,8 +23,21 @@ from kg.paths import ontology_dir
 
 _ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEYS = {
-    "id", "type", "label", "aliases", "wikidata", "country", "demonyms", "lat", "lon",
-    "valid_from", "valid_until", "relations", "note", "region", "capital",
+    "id",
+    "type",
+    "label",
+    "aliases",
+    "wikidata",
+    "country",
+    "demonyms",
+    "lat",
+    "lon",
+    "valid_from",
+    "valid_until",
+    "relations",
+    "note",
+    "region",
+    "capital",
 }
 
 
@@ -48,7 +61,7 @@ def load_yaml_with_lines(path: Path) -> Any:
     except (OSError, UnicodeDecodeError) as e:
         raise OntologyError(f"{path}: cannot read: {e}") from e
     try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_LineLoader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -55,7 +55,7 @@ class Resolver:
     by_key: dict[tuple[str, ...], str] = field(default_factory=dict)
     acronyms: dict[str, str] = field(default_factory=dict)
     demonym_keys: dict[str, str] = field(default_factory=dict)
-    ambiguous: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    ambiguous: dict[tuple[str, ...] | str, set[str]] = field(default_factory=dict)
     max_tokens: int = 1
 
     def __post_init__(self) -> None:
@@ -64,12 +64,14 @@ class Resolver:
                 if is_acronym(name):
                     self._add(self.acronyms, fold(name), eid)
                     continue
-                key = key_tokens(name)
-                if key:
-                    self._add(self.by_key, key, eid)
-        for key in self.ambiguous:
-            self.by_key.pop(key, None)  # type: ignore[arg-type]
-            self.acronyms.pop(key, None)  # type: ignore[arg-type]
+                tokens = key_tokens(name)
+                if tokens:
+                    self._add(self.by_key, tokens, eid)
+        for amb in self.ambiguous:
+            if isinstance(amb, tuple):
+                self.by_key.pop(amb, None)
+            else:
+                self.acronyms.pop(amb, None)
         self.max_tokens = max((len(k) for k in self.by_key), default=1)
         for dem, eid in self.ref.demonyms.items():
             k = fold(dem).lower()

@@ -20,6 +20,12 @@ EXIT_USER = 1
 EXIT_BACKEND = 3
 
 
+class _BackendError(click.ClickException):
+    """A store or server problem (exit code 3)."""
+
+    exit_code = EXIT_BACKEND
+
+
 def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Turn library errors into click errors with the fix in the message."""
 
@@ -30,9 +36,7 @@ def _errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except StoreError as e:
-            err = click.ClickException(str(e))
-            err.exit_code = EXIT_BACKEND
-            raise err from e
+            raise _BackendError(str(e)) from e
         except KGError as e:
             raise click.ClickException(str(e)) from e
 
@@ -54,7 +58,10 @@ class _Ctx:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
-    "--store", envvar="KG_STORE", default=None, metavar="PATH",
+    "--store",
+    envvar="KG_STORE",
+    default=None,
+    metavar="PATH",
     help="Store folder (default: $KG_STORE or ./kg-data; ':memory:' for a throwaway one).",
 )
 @click.version_option(package_name="conflict-kg", prog_name="kg")
@@ -71,7 +78,9 @@ def _progress(msg: str) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--report-date", metavar="YYYY-MM-DD", help="Date of reports that have no Date: header.")
+@click.option(
+    "--report-date", metavar="YYYY-MM-DD", help="Date of reports that have no Date: header."
+)
 @click.pass_obj
 @_errors
 def ingest(obj: _Ctx, paths: tuple[str, ...], report_date: str | None) -> None:
@@ -83,12 +92,16 @@ def ingest(obj: _Ctx, paths: tuple[str, ...], report_date: str | None) -> None:
     from kg.api import ingest as do_ingest
 
     results = do_ingest(list(paths), obj.store(), report_date=report_date, progress=_progress)
-    click.echo(f"{len(results)} document(s) ingested into {obj.store().location or 'memory'}", err=True)
+    click.echo(
+        f"{len(results)} document(s) ingested into {obj.store().location or 'memory'}", err=True
+    )
 
 
 @cli.command()
 @click.argument("file")
-@click.option("--report-date", metavar="YYYY-MM-DD", help="Date of the report if it has no Date: header.")
+@click.option(
+    "--report-date", metavar="YYYY-MM-DD", help="Date of the report if it has no Date: header."
+)
 @format_option(default="json", choices=("json", "table"))
 @_errors
 def extract(file: str, report_date: str | None, fmt: str) -> None:
@@ -106,8 +119,13 @@ def extract(file: str, report_date: str | None, fmt: str) -> None:
         return names.get(x, str(x).rsplit("/", 1)[-1]) if x else ""
 
     rows = [
-        {"subject": n(r["subject"]), "predicate": r["predicate"], "object": n(r["object"]),
-         "source": n(r["source"]), "rule": r["rule"]}
+        {
+            "subject": n(r["subject"]),
+            "predicate": r["predicate"],
+            "object": n(r["object"]),
+            "source": n(r["source"]),
+            "rule": r["rule"],
+        }
         for r in data["relations"]
     ]
     emit_rows(rows, ["subject", "predicate", "object", "source", "rule"], "table")
@@ -116,7 +134,8 @@ def extract(file: str, report_date: str | None, fmt: str) -> None:
         counts = "; ".join(
             f"{c['qualifier']} {c['value']} ({n(c['source']) or 'report'})" for c in e["fatalities"]
         )
-        click.echo(f"event {e['type']} {e['date'] or '?'} {n(e['place']) or n(e['country'])}: {roles}; fatalities: {counts}")
+        where = n(e["place"]) or n(e["country"])
+        click.echo(f"event {e['type']} {e['date'] or '?'} {where}: {roles}; fatalities: {counts}")
 
 
 @cli.command()
@@ -132,16 +151,21 @@ def show(obj: _Ctx, name: str, fmt: str) -> None:
     if fmt == "json":
         emit_json(view)
         return
-    click.echo(f"{view['label']}  [{', '.join(view['types'])}]"
-               + ("" if view["resolved"] else "  (unresolved)"))
+    click.echo(
+        f"{view['label']}  [{', '.join(view['types'])}]"
+        + ("" if view["resolved"] else "  (unresolved)")
+    )
     click.echo(f"  id: {view['id']}")
     if view["aliases"]:
         click.echo(f"  aliases: {', '.join(view['aliases'])}")
     if view["relations"]:
         click.echo("relations:")
     for r in view["relations"]:
-        arrow = f"{r['label']} {r['other_label']}" if r["direction"] == "out" else (
-            f"{r['other_label']} {r['label']} this")
+        arrow = (
+            f"{r['label']} {r['other_label']}"
+            if r["direction"] == "out"
+            else (f"{r['other_label']} {r['label']} this")
+        )
         when = ""
         if r["valid_from"] or r["valid_until"]:
             when = f" [{r['valid_from'] or '…'} – {r['valid_until'] or '…'}]"
@@ -151,7 +175,7 @@ def show(obj: _Ctx, name: str, fmt: str) -> None:
         click.echo(f"  - {arrow}{when}")
         click.echo(f"      said by {who} in {r['document']!r} (rule {r['rule']})")
         if r["evidence"] and r["rule"] != "reference":
-            click.echo(f"      \"{r['evidence']}\"")
+            click.echo(f'      "{r["evidence"]}"')
     if view["events"]:
         click.echo("events:")
     for e in view["events"]:
@@ -159,7 +183,13 @@ def show(obj: _Ctx, name: str, fmt: str) -> None:
         click.echo(f"  - {e['date'] or '?'} {e['type']} in {where} ({e['role']})")
         for c in e["fatalities"]:
             q = "" if c["qualifier"] == "exact" else c["qualifier"].replace("_", " ") + " "
-            val = c["value"] if c["value"] is not None else f"{c['low']}-{c['high']}" if c["low"] else "all"
+            val = (
+                c["value"]
+                if c["value"] is not None
+                else f"{c['low']}-{c['high']}"
+                if c["low"]
+                else "all"
+            )
             who = c["source"] or "the report"
             if c["cited_by"]:
                 who += f" via {c['cited_by']}"
@@ -194,10 +224,21 @@ def sparql(obj: _Ctx, query: str, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["ttl", "trig", "nq", "jsonld"]),
-              default="trig", show_default=True, help="RDF format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file instead of stdout.")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["ttl", "trig", "nq", "jsonld"]),
+    default="trig",
+    show_default=True,
+    help="RDF format.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file instead of stdout.",
+)
 @click.pass_obj
 @_errors
 def export(obj: _Ctx, fmt: str, output: str | None) -> None:
@@ -226,8 +267,13 @@ def export(obj: _Ctx, fmt: str, output: str | None) -> None:
 @click.argument("gold", nargs=-1, required=True, type=click.Path())
 @format_option(choices=("table", "json"))
 @click.option("--quiet", "-q", is_flag=True, help="Only the scores, not every miss.")
-@click.option("--min", "minimum", type=float, default=None,
-              help="Exit 1 when overall precision or recall is below this value.")
+@click.option(
+    "--min",
+    "minimum",
+    type=float,
+    default=None,
+    help="Exit 1 when overall precision or recall is below this value.",
+)
 @_errors
 def eval_(gold: tuple[str, ...], fmt: str, quiet: bool, minimum: float | None) -> None:
     """Score extraction against expected-facts files (*.gold.yaml): precision and recall per
@@ -243,14 +289,18 @@ def eval_(gold: tuple[str, ...], fmt: str, quiet: bool, minimum: float | None) -
         o = result["overall"]
         if o["precision"] < minimum or o["recall"] < minimum:
             raise click.ClickException(
-                f"overall precision {o['precision']:.3f} / recall {o['recall']:.3f} "
-                f"below {minimum}"
+                f"overall precision {o['precision']:.3f} / recall {o['recall']:.3f} below {minimum}"
             )
 
 
 @cli.command()
-@click.option("--reports", default="examples/reports", show_default=True,
-              type=click.Path(exists=True, file_okay=False), help="Folder of reports to build from.")
+@click.option(
+    "--reports",
+    default="examples/reports",
+    show_default=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="Folder of reports to build from.",
+)
 @click.option("--out", "out_dir", default="out", show_default=True, help="Folder for the pictures.")
 @click.pass_obj
 @_errors

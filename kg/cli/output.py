@@ -15,8 +15,13 @@ FORMATS = ("table", "json", "csv")
 
 def format_option(default: str = "table", choices: Sequence[str] = FORMATS) -> Any:
     return click.option(
-        "--format", "-f", "fmt", type=click.Choice(list(choices)), default=default,
-        show_default=True, help="Output format.",
+        "--format",
+        "-f",
+        "fmt",
+        type=click.Choice(list(choices)),
+        default=default,
+        show_default=True,
+        help="Output format.",
     )
 
 

@@ -80,12 +80,12 @@ def parse_report(
     meta: dict[str, str] = {}
     lines = text.split("\n")
     body_start = 0
-    for n, line in enumerate(lines):
-        m = _HEADER.match(line)
+    for n, row in enumerate(lines):
+        m = _HEADER.match(row)
         if m:
             meta[m.group(1).lower()] = m.group(2).strip()
             continue
-        if meta and not line.strip():
+        if meta and not row.strip():
             body_start = n + 1
         break
     if meta and body_start == 0:

@@ -11,8 +11,7 @@ from kg.store.oxigraph import KGStore
 def _prefixes() -> str:
     o = ontology()
     return (
-        f"PREFIX kgo: <{o.ns}>\nPREFIX skos: <{SKOS}>\nPREFIX rdf: <{RDF}>\n"
-        f"PREFIX rdfs: <{RDFS}>\n"
+        f"PREFIX kgo: <{o.ns}>\nPREFIX skos: <{SKOS}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
     )
 
 

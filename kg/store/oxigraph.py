@@ -126,9 +126,7 @@ class KGStore:
         staging = ox.NamedNode(_STAGING + hashlib.sha1(graph.encode()).hexdigest())
         staged = [ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads]
         try:
-            self._store.remove_graph(staging) if self._store.contains_named_graph(
-                staging
-            ) else None
+            self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None
             if staged:
                 self._store.extend(staged)
                 self._store.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")
@@ -158,7 +156,7 @@ class KGStore:
         current = self._store.quads_for_pattern(
             ox.NamedNode(ref_doc), ox.NamedNode(o.prop("sha256")), None, ox.NamedNode(ref_doc)
         )
-        if any(q.object.value == digest for q in current):
+        if any(isinstance(q.object, ox.Literal) and q.object.value == digest for q in current):
             return False
         ex = reference().extraction()
         ex.document.sha256 = digest
@@ -168,7 +166,9 @@ class KGStore:
         for f in files:
             if f.suffix == ".ttl" and f.name != "shapes.ttl":
                 for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
-                    quads.append(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(onto_graph)))
+                    quads.append(
+                        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(onto_graph))
+                    )
         self.replace_graph(onto_graph, quads)
         return True
 
@@ -179,14 +179,16 @@ class KGStore:
         Bound variables must appear in the SELECT clause (they are substituted, never
         formatted into the query text).
         """
-        subs = {ox.Variable(k): _to_term(v) for k, v in params.items() if v is not None}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): _to_term(v) for k, v in params.items() if v is not None
+        }
         try:
             res = self._store.query(
                 query, use_default_graph_as_union=True, substitutions=subs or None
             )
         except (SyntaxError, ValueError, RuntimeError, OSError) as e:
             raise QueryError(f"SPARQL error: {e}") from e
-        if isinstance(res, bool) or isinstance(res, ox.QueryBoolean):
+        if isinstance(res, bool | ox.QueryBoolean):
             return Rows(["ask"], [{"ask": bool(res)}])
         if not isinstance(res, ox.QuerySolutions):
             raise QueryError("expected a SELECT or ASK query (use construct() for graphs)")

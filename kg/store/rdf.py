@@ -119,11 +119,7 @@ def _claim(
         obj = ox.NamedNode(c.object)
         w.add(iri, w.p("object"), obj)
     elif c.value is not None:
-        obj = (
-            date_literal(c.value)
-            if c.predicate == "date"
-            else value_literal(c.value)
-        )
+        obj = date_literal(c.value) if c.predicate == "date" else value_literal(c.value)
         w.add(iri, w.p("value"), obj)
     w.lit(iri, "low", c.low)
     w.lit(iri, "high", c.high)
@@ -161,8 +157,14 @@ def _event(w: _Writer, doc: str, e: Event) -> None:
             w,
             doc,
             Claim(
-                subject=e.id, predicate=pred, object=obj, value=value, evidence=ev,
-                rule=e.rule, source=e.source, confidence=e.confidence,
+                subject=e.id,
+                predicate=pred,
+                object=obj,
+                value=value,
+                evidence=ev,
+                rule=e.rule,
+                source=e.source,
+                confidence=e.confidence,
             ),
         )
 
@@ -185,9 +187,13 @@ def _participant(w: _Writer, doc: str, e: Event, p: Participant) -> None:
         w,
         doc,
         Claim(
-            subject=e.id, predicate=p.role, object=p.entity,
+            subject=e.id,
+            predicate=p.role,
+            object=p.entity,
             evidence=p.evidence or (e.evidence[0] if e.evidence else None),
-            rule=p.rule or e.rule, source=p.source, confidence=p.confidence,
+            rule=p.rule or e.rule,
+            source=p.source,
+            confidence=p.confidence,
         ),
     )
 

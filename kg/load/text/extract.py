@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kg.load.text.dates import DateMention, find_dates, resolve_relative
 from kg.load.text.lexicon import CLOSE, DCLOSE, DOPEN, OPEN, Lexicon, Trigger, lexicon
@@ -89,7 +90,9 @@ class ReportExtractor:
     """
 
     def __init__(
-        self, resolver: Resolver | None = None, lex: Lexicon | None = None,
+        self,
+        resolver: Resolver | None = None,
+        lex: Lexicon | None = None,
         onto: Ontology | None = None,
     ):
         self.o = onto or ontology()
@@ -114,8 +117,14 @@ class ReportExtractor:
         for subj, obj, i, rule in dm.inferred:
             s = sents[i]
             st.add_relation(
-                Claim(subject=subj, predicate="partOf", object=obj, evidence=s.evidence(),
-                      rule=rule, confidence=0.7)
+                Claim(
+                    subject=subj,
+                    predicate="partOf",
+                    object=obj,
+                    evidence=s.evidence(),
+                    rule=rule,
+                    confidence=0.7,
+                )
             )
         self._finish(st)
         return ex
@@ -130,7 +139,7 @@ class ReportExtractor:
 
         def emit(chunk: str, origin: int) -> None:
             for k, ch in enumerate(chunk):
-                if ch in "\"“”«»" or ch in (OPEN, CLOSE, DOPEN, DCLOSE):
+                if ch in '"“”«»' or ch in (OPEN, CLOSE, DOPEN, DCLOSE):
                     continue
                 out.append("'" if ch in "’‘" else ch)
                 pos.append(origin + k - a)
@@ -139,11 +148,10 @@ class ReportExtractor:
             if m.start < cur:
                 continue
             emit(text[cur : m.start], cur)
-            # collapse "X (X)" and "X (alias)"
-            if ph and ph[-1].entity == m.entity and re.fullmatch(r"\s*\(\s*", "".join(out[-3:])[-3:] or ""):
-                pass
-            token = (DOPEN + str(len(ph)) + DCLOSE) if m.kind == "demonym" else (
-                OPEN + str(len(ph)) + CLOSE
+            token = (
+                (DOPEN + str(len(ph)) + DCLOSE)
+                if m.kind == "demonym"
+                else (OPEN + str(len(ph)) + CLOSE)
             )
             ph.append(m)
             for ch in token:
@@ -152,6 +160,7 @@ class ReportExtractor:
             cur = m.end
         emit(text[cur:b], cur)
         tpl = "".join(out)
+
         # "X (X)" -> "X"
         def collapse(mt: re.Match[str]) -> str:
             x, y = int(mt.group(1)), int(mt.group(2))
@@ -165,7 +174,7 @@ class ReportExtractor:
             tpl, pos = _realign(tpl, new, pos)
         s = _Sentence(i, a, b, text[a:b], tpl, ph, pos)
         bounds = [0] + [m.start() for m in _CLAUSE.finditer(tpl)] + [len(tpl)]
-        s.clauses = list(zip(bounds, bounds[1:], strict=False))
+        s.clauses = list(pairwise(bounds))
         return s
 
     # -- per sentence --------------------------------------------------------------------
@@ -199,9 +208,7 @@ class ReportExtractor:
                 )
                 _, cb = s.clause_of(m.start())
                 closes = not re.search(r"\w", s.template[m.end() : cb])
-                found.append(
-                    _Attribution(src, via, cue.id, m.start(), opens, m.end(), closes)
-                )
+                found.append(_Attribution(src, via, cue.id, m.start(), opens, m.end(), closes))
         return found
 
     def _source_at(
@@ -274,8 +281,13 @@ class ReportExtractor:
 
     # -- relations -----------------------------------------------------------------------
     def _relations(
-        self, s: _Sentence, st: _State, attributions: list[_Attribution],
-        suppressed: list[tuple[int, int]], hedge: str | None, factor: float,
+        self,
+        s: _Sentence,
+        st: _State,
+        attributions: list[_Attribution],
+        suppressed: list[tuple[int, int]],
+        hedge: str | None,
+        factor: float,
     ) -> None:
         for rule in self.lex.relations:
             for m in rule.rx.finditer(s.template):
@@ -297,29 +309,35 @@ class ReportExtractor:
                             pass
                         st.add_relation(
                             Claim(
-                                subject=sub.entity, predicate=rule.predicate, object=obj.entity,
+                                subject=sub.entity,
+                                predicate=rule.predicate,
+                                object=obj.entity,
                                 source=att.source if att else None,
                                 cited_by=att.cited_by if att else None,
-                                evidence=s.evidence(), rule=rule.id,
-                                confidence=round(rule.confidence * factor, 3), hedge=hedge,
+                                evidence=s.evidence(),
+                                rule=rule.id,
+                                confidence=round(rule.confidence * factor, 3),
+                                hedge=hedge,
                             )
                         )
 
     # -- statements ----------------------------------------------------------------------
-    def _statements(
-        self, s: _Sentence, st: _State, attributions: list[_Attribution]
-    ) -> None:
+    def _statements(self, s: _Sentence, st: _State, attributions: list[_Attribution]) -> None:
         for rule in self.lex.statements:
             for m in rule.rx.finditer(s.template):
                 xs = self._ph(s, m, "X")
                 if not xs or not xs[0].entity or not self._fits(xs[-1], ["Actor"], st):
                     continue
-                by = xs[-1].entity
+                by = xs[-1].entity or ""
                 att = self._source_at(s, m.start(), attributions)
                 source = att.source if att and att.source != by else None
                 claim = Claim(
-                    subject=by, predicate=rule.predicate, evidence=s.evidence(), rule=rule.id,
-                    source=source, cited_by=att.cited_by if att and source else None,
+                    subject=by,
+                    predicate=rule.predicate,
+                    evidence=s.evidence(),
+                    rule=rule.id,
+                    source=source,
+                    cited_by=att.cited_by if att and source else None,
                     confidence=0.9,
                 )
                 if rule.about == "object":
@@ -348,9 +366,7 @@ class ReportExtractor:
         return _DPH.sub(name, out).strip()
 
     # -- events --------------------------------------------------------------------------
-    def _events(
-        self, s: _Sentence, st: _State, attributions: list[_Attribution]
-    ) -> list[Event]:
+    def _events(self, s: _Sentence, st: _State, attributions: list[_Attribution]) -> list[Event]:
         tpl = s.template
         low = tpl.lower()
         dates = find_dates(s.text, st.report_date)
@@ -363,29 +379,36 @@ class ReportExtractor:
                 hits.append((m.start(), m.end(), trig))
         hits.sort(key=lambda h: h[0])
         hits = [self._pos(low, a, b, t) for a, b, t in hits]
-        hits = [h for h in hits if h is not None]
         touched: list[Event] = []
         created: list[Event] = []
         for a, b, trig in hits:
             if trig.pos == "noun":
                 prev = low[:a].split()[-2:]
-                if prev and prev[-1] in self.lex.definite or (
-                    len(prev) == 2 and prev[-2] in self.lex.definite and prev[-1].isalpha()
+                if (prev and prev[-1] in self.lex.definite) or (
+                    len(prev) == 2
+                    and prev[-2] in self.lex.definite
+                    and prev[-1].isalpha()
                     and prev[-1] not in ("a", "an", "another")
                 ):
                     ref = st.back_reference(trig.type, self.o, s.text)
                     if ref is not None and ref not in touched:
                         touched.append(ref)
                     continue
-                indefinite = bool(re.search(r"\b(?:a|an|another|new|fresh|deadly|major)\s+(?:[\w-]+\s+){0,2}$", low[:a]))
-                follow = re.match(rf"\s+(?:on|against|by|targeting|in|at|near)\b", low[b:])
+                indefinite = bool(
+                    re.search(
+                        r"\b(?:a|an|another|new|fresh|deadly|major)\s+(?:[\w-]+\s+){0,2}$", low[:a]
+                    )
+                )
+                follow = re.match(r"\s+(?:on|against|by|targeting|in|at|near)\b", low[b:])
                 if not (indefinite or follow):
                     continue
             roles = self._roles(s, a, b, trig, st)
             if roles is None:
                 continue
             cand = Event(
-                id="", type=trig.type, evidence=[s.evidence()],
+                id="",
+                type=trig.type,
+                evidence=[s.evidence()],
                 rule=f"event.{trig.pos}.{slugify(trig.phrase)}",
             )
             for ent, role in roles:
@@ -400,9 +423,11 @@ class ReportExtractor:
             if trig.pos == "noun":
                 end = s.tpos[b - 1] + 1 if b <= len(s.tpos) else anchor
                 near = [
-                    d for d in near
+                    d
+                    for d in near
                     if d.relation != "absolute"
-                    or 0 <= d.start - end <= 40 or 0 <= anchor - d.end <= 3
+                    or 0 <= d.start - end <= 40
+                    or 0 <= anchor - d.end <= 3
                 ]
             self._date(near, st, cand, s.text, anchor)
             att = self._source_at(s, a, attributions)
@@ -426,7 +451,7 @@ class ReportExtractor:
         st.sentence_events = created or touched
         for claim, i in list(st.pending_statements):
             if i == s.index:
-                target = (created or touched or [st.current])[0]
+                target = (created or touched)[0] if created or touched else st.current
                 if target is not None:
                     claim.object = target.id
                     st.ex.statements.append(claim)
@@ -439,14 +464,10 @@ class ReportExtractor:
         r"[a-z]+'s)\s+(?:[\w-]+\s+){0,1}$"
     )
 
-    def _pos(
-        self, low: str, a: int, b: int, trig: Trigger
-    ) -> tuple[int, int, Trigger] | None:
+    def _pos(self, low: str, a: int, b: int, trig: Trigger) -> tuple[int, int, Trigger]:
         """A word that is both a noun and a verb cue ("ambush", "attack") is a noun after a
         determiner and a verb otherwise."""
-        twins = [
-            t for t in self.lex.triggers if t.phrase == trig.phrase and t.type == trig.type
-        ]
+        twins = [t for t in self.lex.triggers if t.phrase == trig.phrase and t.type == trig.type]
         if len(twins) < 2:
             return (a, b, trig)
         as_noun = bool(self._NOUN_BEFORE.search(low[:a]))
@@ -470,7 +491,8 @@ class ReportExtractor:
             helped = re.search(
                 rf"{OPEN}(\d+){CLOSE}(?:\s+[\w-]+)?,?\s+(?:has\s+|had\s+|have\s+|who\s+)?(?:assisted|"
                 rf"helped|backed|supported|aided|enabled)\s+{OPEN}(\d+){CLOSE}\s+(?:[\w-]+\s+)?(?:to\s+)?$",
-                left, re.I,
+                left,
+                re.I,
             )
             if helped:
                 sup, perp = s.ph[int(helped.group(1))], s.ph[int(helped.group(2))]
@@ -506,7 +528,8 @@ class ReportExtractor:
                 rf"{OPEN}(\d+){CLOSE}\s+(?:[\w-]+\s+){{0,4}}?(?:in\s+|to\s+)?(?:organi[sz]ing|organi[sz]e|"
                 rf"carry(?:ing)?\s+out|conduct(?:ing)?|launch(?:ing)?|stag(?:e|ing)|mount(?:ing)?)\s+"
                 rf"(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
-                before, re.I,
+                before,
+                re.I,
             )
             if helped:
                 sup, perp = s.ph[int(helped.group(1))], s.ph[int(helped.group(2))]
@@ -519,22 +542,29 @@ class ReportExtractor:
                     rf"{OPEN}(\d+){CLOSE}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:has|have|had)\s+)?"
                     rf"(?:organi[sz]ed|carried\s+out|conducted|launched|staged|mounted|was\s+behind|"
                     rf"were\s+behind|claimed)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
-                    before, re.I,
+                    before,
+                    re.I,
                 )
-                if did and re.search(r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|'s)\s", before[did.start():]):
+                if did and re.search(
+                    r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|'s)\s",
+                    before[did.start() :],
+                ):
                     m = s.ph[int(did.group(1))]
                     if m.entity and self._is_actor(m, st):
                         roles.append((m.entity, "perpetrator"))
             by = re.match(rf"^\s+(?:[\w-]+\s+){{0,3}}?by\s+{OPEN}(\d+){CLOSE}", right)
             if by and s.ph[int(by.group(1))].entity and self._is_actor(s.ph[int(by.group(1))], st):
                 roles.append((s.ph[int(by.group(1))].entity or "", "perpetrator"))
-            on = re.match(rf"^\s+(?:on|against|targeting)\s+(?:[\w-]+\s+){{0,1}}?{OPEN}(\d+){CLOSE}", right)
+            on = re.match(
+                rf"^\s+(?:on|against|targeting)\s+(?:[\w-]+\s+){{0,1}}?{OPEN}(\d+){CLOSE}", right
+            )
             if on and s.ph[int(on.group(1))].entity and self._is_actor(s.ph[int(on.group(1))], st):
                 roles.append((s.ph[int(on.group(1))].entity or "", "target"))
         for mt in re.finditer(
             rf"(?:(?:backed|supported|assisted|aided|helped|reinforced)\s+by|with\s+(?:the\s+)?"
             rf"(?:[\w-]+\s+)?(?:support|help|backing|assistance)\s+(?:of|from))\s+{OPEN}(\d+){CLOSE}",
-            tpl[ca:cb], re.I,
+            tpl[ca:cb],
+            re.I,
         ):
             m = s.ph[int(mt.group(1))]
             if m.entity and self._is_actor(m, st) and all(m.entity != e for e, _ in roles):
@@ -584,39 +614,46 @@ class ReportExtractor:
             m = s.ph[int(mt.group(1))]
             if m.entity in out or not self._is_actor(m, st):
                 continue
-            if re.search(r"\b(?:and|as well as)\s+(?:[\w-]+\s+){0,3}$", frag[: mt.start()]) and not re.search(
-                r"\b(?:in|at|near|outside|by)\s+$", frag[: mt.start()]
-            ):
+            if re.search(
+                r"\b(?:and|as well as)\s+(?:[\w-]+\s+){0,3}$", frag[: mt.start()]
+            ) and not re.search(r"\b(?:in|at|near|outside|by)\s+$", frag[: mt.start()]):
                 out.append(m.entity or "")
         return out
 
     def _first_actor(self, s: _Sentence, frag: str, st: _State) -> str | None:
         for mt in _PH.finditer(frag):
             m = s.ph[int(mt.group(1))]
-            if re.search(r"\b(?:in|at|near|outside|around|by|with|into|across|toward|towards)\s+$",
-                         frag[: mt.start()], re.I):
+            if re.search(
+                r"\b(?:in|at|near|outside|around|by|with|into|across|toward|towards)\s+$",
+                frag[: mt.start()],
+                re.I,
+            ):
                 continue
             if self._is_actor(m, st):
                 return m.entity
         return None
 
     def _place(
-        self, s: _Sentence, st: _State, ev: Event, only_if_missing: bool = False,
+        self,
+        s: _Sentence,
+        st: _State,
+        ev: Event,
+        only_if_missing: bool = False,
         trigger_at: int | None = None,
     ) -> None:
         preps = "|".join(re.escape(p) for p in self.lex.location_prepositions)
         best: tuple[int, str] | None = None
         if trigger_at is not None:
             # "recaptured the northern town of Kidal": the place taken follows the verb
-            mt = re.match(
-                rf"^\s+(?:[\w-]+\s+){{0,5}}?{OPEN}(\d+){CLOSE}", s.template[trigger_at:]
-            )
+            mt = re.match(rf"^\s+(?:[\w-]+\s+){{0,5}}?{OPEN}(\d+){CLOSE}", s.template[trigger_at:])
             if mt:
                 ent = st.dm.entities.get(s.ph[int(mt.group(1))].entity or "")
                 if ent is not None and self.o.is_a(ent.type, "Place") and ent.type != "State":
                     ev.place, ev.country = ent.id, ent.country or ev.country
                     return
-        for mt in re.finditer(rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template, re.I):
+        for mt in re.finditer(
+            rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template, re.I
+        ):
             m = s.ph[int(mt.group(1))]
             ent = st.dm.entities.get(m.entity or "")
             if ent is None or not self.o.is_a(ent.type, "Place"):
@@ -644,7 +681,8 @@ class ReportExtractor:
     ) -> None:
         nouns = {t.phrase for t in self.lex.triggers if t.pos == "noun"}
         dates = [
-            d for d in dates
+            d
+            for d in dates
             if not (
                 re.search(r"\bthe\s+$", text[: d.start], re.I)
                 and any(text[d.end :].lower().lstrip().startswith(n) for n in nouns)
@@ -663,7 +701,7 @@ class ReportExtractor:
                 if st.current is not None and st.current.date
                 else None
             )
-            res = resolve_relative(d, prev)  # type: ignore[arg-type]
+            res = resolve_relative(d, prev)
             if res and d.relation == "later":
                 ev.date, ev.date_precision = res
                 return
@@ -683,7 +721,8 @@ class ReportExtractor:
         leads = "|".join(re.escape(v) for v in sorted(lex.fatality_lead, key=len, reverse=True))
         right_verb = re.compile(
             rf"^\s*(?:[\w'’-]+\s+){{0,7}}?(?:(?:were|was|have been|had been|are|being|got|"
-            rf"reportedly|also|all)\s+)*(?:{verbs})\b", re.I,
+            rf"reportedly|also|all)\s+)*(?:{verbs})\b",
+            re.I,
         )
         right_noun = re.compile(rf"^\s*(?:[\w'’-]+\s+){{0,2}}?(?:{nouns})\b", re.I)
         left_lead = re.compile(rf"\b(?:{leads})\s*$", re.I)
@@ -692,14 +731,20 @@ class ReportExtractor:
             after_clause = re.split(r"[.;:]|,\s", after, maxsplit=1)[0]
             before = text[: c.start]
             rv = right_verb.match(after_clause)
-            if rv and re.search(r"\b(?:had|has|have)\s+(?:[a-z]+ly\s+)?\w+$", rv.group(0)) and not re.search(
-                r"\bbeen\b", rv.group(0)
+            if (
+                rv
+                and re.search(r"\b(?:had|has|have)\s+(?:[a-z]+ly\s+)?\w+$", rv.group(0))
+                and not re.search(r"\bbeen\b", rv.group(0))
             ):
                 rv = None  # "a few dozen of its fighters had killed ...": the killers
             is_fatal = bool(rv or right_noun.match(after_clause) or left_lead.search(before))
             if not is_fatal:
                 continue
-            m = re.match(r"^\s*((?:[\w'’-]+\s+){0,6}?)(?:were|was|have|had|are|died|killed|dead|fatalities|deaths)\b", after_clause, re.I)
+            m = re.match(
+                r"^\s*((?:[\w'’-]+\s+){0,6}?)(?:were|was|have|had|are|died|killed|dead|fatalities|deaths)\b",
+                after_clause,
+                re.I,
+            )
             what = (m.group(1) if m else "").strip() or None
             claim = self._count_claim(s, c, what, attributions, st)
             fatal.append((c, claim))
@@ -712,7 +757,9 @@ class ReportExtractor:
                 continue
             before = text[max(0, c.start - 40) : c.start]
             after = text[c.number_end : c.number_end + 3]
-            if re.search(r"\b(?:reported|said|says|put it at|gave|counted|cited|estimated)\s+$", before) and re.match(r"^\s*[.,;]", after or "."):
+            if re.search(
+                r"\b(?:reported|said|says|put it at|gave|counted|cited|estimated)\s+$", before
+            ) and re.match(r"^\s*[.,;]", after or "."):
                 claim = self._count_claim(s, c, fatal[0][1].count_of, attributions, st)
                 fatal.append((c, claim))
                 used.add(id(c))
@@ -724,8 +771,13 @@ class ReportExtractor:
             parent = None
             for pc, pclaim in fatal:
                 if pc.start < c.start and (
-                    re.search(r"\bincluding\s*$|\bamong them\s*$|\bof whom\s*$|\bof them\s*$", before)
-                    or (":" in text[pc.number_end : c.start] and re.search(r"(?::|,|\band)\s*$", before))
+                    re.search(
+                        r"\bincluding\s*$|\bamong them\s*$|\bof whom\s*$|\bof them\s*$", before
+                    )
+                    or (
+                        ":" in text[pc.number_end : c.start]
+                        and re.search(r"(?::|,|\band)\s*$", before)
+                    )
                 ):
                     parent = pclaim
             if parent is None:
@@ -733,16 +785,25 @@ class ReportExtractor:
             m = re.match(r"^\s*((?:[\w'’-]+\s+){0,3}?[\w'’-]+)", text[c.number_end :])
             what = m.group(1).strip() if m else None
             part = Claim(
-                subject="", predicate="fatalities", value=c.value, qualifier=c.qualifier,
-                count_of=what, source=parent.source, cited_by=parent.cited_by,
-                evidence=parent.evidence, rule="count.breakdown",
+                subject="",
+                predicate="fatalities",
+                value=c.value,
+                qualifier=c.qualifier,
+                count_of=what,
+                source=parent.source,
+                cited_by=parent.cited_by,
+                evidence=parent.evidence,
+                rule="count.breakdown",
             )
             parent.parts.append(part)
             used.add(id(c))
             # an actor named in a breakdown was among those hit
             nxt = next(
-                (mm for mm in st.dm.in_sentence(s.index)
-                 if mm.entity and c.number_end <= mm.start - s.start <= c.number_end + 40),
+                (
+                    mm
+                    for mm in st.dm.in_sentence(s.index)
+                    if mm.entity and c.number_end <= mm.start - s.start <= c.number_end + 40
+                ),
                 None,
             )
             if nxt is not None and nxt.entity and nxt.kind != "demonym" and self._is_actor(nxt, st):
@@ -756,26 +817,42 @@ class ReportExtractor:
                 p.subject = target.id
             target.fatalities.append(claim)
         for ent, _part in st.pending_roles:
-            role = "target" if any(
-                self.o.is_a(st.dm.entities[ent].type, c)
-                for c in ("StateForce", "PrivateMilitaryCompany", "ArmedGroup", "MilitaryUnit")
-            ) else "victim"
+            role = (
+                "target"
+                if any(
+                    self.o.is_a(st.dm.entities[ent].type, c)
+                    for c in ("StateForce", "PrivateMilitaryCompany", "ArmedGroup", "MilitaryUnit")
+                )
+                else "victim"
+            )
             target.add_participant(Participant(ent, role, s.evidence(), "count.breakdown.role"))
         st.pending_roles.clear()
 
     def _count_claim(
-        self, s: _Sentence, c: Count, what: str | None, attributions: list[_Attribution],
+        self,
+        s: _Sentence,
+        c: Count,
+        what: str | None,
+        attributions: list[_Attribution],
         st: _State,
     ) -> Claim:
         tpos = _tpos(s, c.start)
         att = self._source_at(s, tpos, attributions)
         hedge, factor = self._hedge(s.template)
         return Claim(
-            subject="", predicate="fatalities", value=c.value, qualifier=c.qualifier,
-            low=c.low, high=c.high, count_of=what,
-            source=att.source if att else None, cited_by=att.cited_by if att else None,
-            evidence=s.evidence(), rule=f"count.{c.qualifier}",
-            confidence=round(0.9 * factor, 3), hedge=hedge,
+            subject="",
+            predicate="fatalities",
+            value=c.value,
+            qualifier=c.qualifier,
+            low=c.low,
+            high=c.high,
+            count_of=what,
+            source=att.source if att else None,
+            cited_by=att.cited_by if att else None,
+            evidence=s.evidence(),
+            rule=f"count.{c.qualifier}",
+            confidence=round(0.9 * factor, 3),
+            hedge=hedge,
         )
 
     # -- wrap-up -------------------------------------------------------------------------
@@ -804,10 +881,10 @@ class ReportExtractor:
             for c in ex.statements:
                 if c.object == old:
                     c.object = iri
-            for c in ev.fatalities:
-                c.subject = iri
-                for p in c.parts:
-                    p.subject = iri
+            for fc in ev.fatalities:
+                fc.subject = iri
+                for part in fc.parts:
+                    part.subject = iri
         # entities: everything mentioned by a name, plus what a claim uses
         referenced = {c.subject for c in ex.relations} | {c.object for c in ex.relations}
         referenced |= {c.subject for c in ex.statements}
@@ -851,8 +928,10 @@ class _State:
         fa, fb = o.family(cur.type), o.family(cand.type)
         if not (fa == fb or o.is_a(cur.type, cand.type) or o.is_a(cand.type, cur.type)):
             return None
-        if cur.date and cand.date and not (
-            cur.date.startswith(cand.date) or cand.date.startswith(cur.date)
+        if (
+            cur.date
+            and cand.date
+            and not (cur.date.startswith(cand.date) or cand.date.startswith(cur.date))
         ):
             return None
         if cur.place and cand.place and cur.place != cand.place:
@@ -880,7 +959,8 @@ class _State:
     def back_reference(self, etype: str, o: Ontology, sentence: str) -> Event | None:
         months = re.findall(
             r"\b(January|February|March|April|May|June|July|August|September|October|"
-            r"November|December)\b", sentence,
+            r"November|December)\b",
+            sentence,
         )
         for ev in reversed(self.ex.events):
             fa, fb = o.family(ev.type), o.family(etype)
@@ -888,8 +968,18 @@ class _State:
                 continue
             if months and ev.date:
                 mnum = [
-                    "january", "february", "march", "april", "may", "june", "july", "august",
-                    "september", "october", "november", "december",
+                    "january",
+                    "february",
+                    "march",
+                    "april",
+                    "may",
+                    "june",
+                    "july",
+                    "august",
+                    "september",
+                    "october",
+                    "november",
+                    "december",
                 ].index(months[0].lower()) + 1
                 if len(ev.date) >= 7 and int(ev.date[5:7]) != mnum:
                     continue
@@ -907,7 +997,10 @@ def _group(m: re.Match[str], name: str) -> str | None:
 def _clean_about(text: str) -> str:
     text = re.sub(
         r"^(?:the\s+)?(?:allegations?|accusations?|claims?|reports?|charges?|suggestions?)\s+"
-        r"(?:regarding|about|of|that|over|concerning|on)\s+", "", text, flags=re.I,
+        r"(?:regarding|about|of|that|over|concerning|on)\s+",
+        "",
+        text,
+        flags=re.I,
     )
     text = re.sub(r"^(?:the\s+)?(?:supposed|alleged|purported)\s+", "", text, flags=re.I)
     return text.strip(" ,")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from kg.load.text.lexicon import Lexicon
 from kg.load.text.sentences import Token, tokenize
@@ -20,8 +21,16 @@ from kg.ontology import Ontology
 from kg.resolve import Resolver, fold, is_acronym
 
 _ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
 }
 _WORD_UNITS = {"squad", "platoon", "battalion", "regiment", "brigade", "division", "detachment"}
 _QUOTED_NAME = re.compile(
@@ -80,8 +89,14 @@ class MentionFinder:
         ent = dm.entities.get(ref.id)
         if ent is None:
             ent = Entity(
-                id=ref.id, label=ref.label, type=ref.type, resolved=True,
-                wikidata=ref.wikidata, country=ref.country, lat=ref.lat, lon=ref.lon,
+                id=ref.id,
+                label=ref.label,
+                type=ref.type,
+                resolved=True,
+                wikidata=ref.wikidata,
+                country=ref.country,
+                lat=ref.lat,
+                lon=ref.lon,
             )
             dm.entities[ref.id] = ent
         ent.add_mention(text)
@@ -147,9 +162,7 @@ class MentionFinder:
             a, b = toks[j].start, toks[end_j - 1].end
             surface = text[a:b]
             iri = self._ref_entity(dm, eid, surface)
-            dm.mentions.append(
-                Mention(a, b, surface, "name", iri, i, self.r.entity(eid).type)
-            )
+            dm.mentions.append(Mention(a, b, surface, "name", iri, i, self.r.entity(eid).type))
             taken.append((a, b))
             j = end_j
 
@@ -158,7 +171,7 @@ class MentionFinder:
         a lower-case hyphenated word ("pro-Kremlin")."""
         if not any(t.cap or t.text[:1].isdigit() for t in span):
             return False
-        if any(c in text[span[0].start : span[-1].end] for c in "\"“”()[];:"):
+        if any(c in text[span[0].start : span[-1].end] for c in '"“”()[];:'):
             return False
         first = span[0]
         if first.start > 0 and text[first.start - 1] == "-":
@@ -250,8 +263,9 @@ class MentionFinder:
                 while m < n and m - k < 2 and toks[m].key in lex.connectors:
                     m += 1
                 if m > k and m < n and toks[m].cap and not self._is_stop(toks[m]):
-                    ok = all(text[toks[x - 1].end : toks[x].start] in (" ", "-")
-                             for x in range(k, m + 1))
+                    ok = all(
+                        text[toks[x - 1].end : toks[x].start] in (" ", "-") for x in range(k, m + 1)
+                    )
                     if ok and not _overlaps(toks[m].start, toks[m].end, taken):
                         k = m + 1
                         continue
@@ -262,9 +276,11 @@ class MentionFinder:
                 continue
             # sentence-initial common words ("Background.", "Later,") are not names
             at_start = span[0].start == sent_start or _after_quote_start(text, span[0])
-            if at_start and (
-                span[0].key in lower_words or noninitial_caps[span[0].text] == 0
-            ) and not is_acronym(span[0].text):
+            if (
+                at_start
+                and (span[0].key in lower_words or noninitial_caps[span[0].text] == 0)
+                and not is_acronym(span[0].text)
+            ):
                 if len(span) == 1:
                     continue
                 span = span[1:]
@@ -289,11 +305,18 @@ class MentionFinder:
         return t.text in self.lex.stopwords or t.key == "s"
 
     def _add_unknown(
-        self, dm: DocMentions, text: str, span: list[Token], i: int,
-        taken: list[tuple[int, int]], person: bool = False,
+        self,
+        dm: DocMentions,
+        text: str,
+        span: list[Token],
+        i: int,
+        taken: list[tuple[int, int]],
+        person: bool = False,
     ) -> None:
         a, b = span[0].start, span[-1].end
-        area = re.match(r" (region|province|district|county|oblast|governorate)\b", text[b : b + 16])
+        area = re.match(
+            r" (region|province|district|county|oblast|governorate)\b", text[b : b + 16]
+        )
         if area:
             b += area.end()
         name = text[a:b]
@@ -354,7 +377,7 @@ class MentionFinder:
     def _alias_parentheses(self, dm: DocMentions, text: str) -> None:
         """``Rapid Support Forces (RSF)``: the short form becomes an alias of the long one."""
         ms = dm.mentions
-        for x, y in zip(ms, ms[1:], strict=False):
+        for x, y in pairwise(ms):
             between = text[x.end : y.start]
             if not re.fullmatch(r"[\"”’']?\s*\(", between) or text[y.end : y.end + 1] != ")":
                 continue
@@ -388,7 +411,7 @@ class MentionFinder:
     def _bare_institutions(
         self, dm: DocMentions, text: str, sentences: list[tuple[int, int]]
     ) -> None:
-        """"The Ministry of Foreign Affairs" with no country: the ministry of the state the
+        """ "The Ministry of Foreign Affairs" with no country: the ministry of the state the
         sentence (or the one before) names."""
         for m in list(dm.mentions):
             ent = dm.entities.get(m.entity or "")
@@ -402,7 +425,7 @@ class MentionFinder:
             if not cands:
                 continue
             state = self._nearest(cands, m.start)
-            st = dm.entities[state.entity] if state.entity in dm.entities else None
+            st = dm.entities.get(state.entity or "")
             if st is None:
                 continue
             found = None
@@ -429,7 +452,7 @@ class MentionFinder:
         taken = [(m.start, m.end) for m in names]
         found: list[tuple[int, int, str, int, Mention | None]] = []
         blocked: list[tuple[int, int]] = []  # descriptors of names: no shorter head inside
-        for i, (a, b) in enumerate(sentences):
+        for a, b in sentences:
             for head, gi in self._generic_heads:
                 flags = 0 if head.isupper() else re.IGNORECASE
                 rx = re.compile(
@@ -444,8 +467,11 @@ class MentionFinder:
                     s = m.start()
                     if m.group("dem"):
                         dem_m = next(
-                            (x for x in dm.mentions
-                             if x.kind == "demonym" and x.start == m.start("dem")),
+                            (
+                                x
+                                for x in dm.mentions
+                                if x.kind == "demonym" and x.start == m.start("dem")
+                            ),
                             None,
                         )
                         if dem_m is None:
@@ -455,13 +481,24 @@ class MentionFinder:
                         dem = dem_m
                     if dem is None and not m.group("det"):
                         poss = next(
-                            (x for x in names
-                             if x.cls == "State" and re.fullmatch(r"['’]s\s+", text[x.end : m.start()])),
+                            (
+                                x
+                                for x in names
+                                if x.cls == "State"
+                                and re.fullmatch(r"['’]s\s+", text[x.end : m.start()])
+                            ),
                             None,
                         )
                         if poss is not None:
-                            dem = Mention(poss.start, poss.end, poss.text, "possessive",
-                                          poss.entity, poss.sentence, "State")
+                            dem = Mention(
+                                poss.start,
+                                poss.end,
+                                poss.text,
+                                "possessive",
+                                poss.entity,
+                                poss.sentence,
+                                "State",
+                            )
                     adj = m.group("adj")
                     if adj and adj.lower() in _DETERMINERS:
                         s = m.start("adj")
@@ -471,8 +508,11 @@ class MentionFinder:
                         det_ok = False
                     else:
                         det_ok = bool(m.group("det"))
-                    if not (det_ok or dem or (lex.generic[gi].bare and
-                                              (head.isupper() or m.group(0).endswith("s")))):
+                    if not (
+                        det_ok
+                        or dem
+                        or (lex.generic[gi].bare and (head.isupper() or m.group(0).endswith("s")))
+                    ):
                         continue
                     if _overlaps(s, he, taken) or _overlaps(
                         hs, he, [(f[0], f[1]) for f in found] + blocked
@@ -481,11 +521,15 @@ class MentionFinder:
                     # a descriptor next to a name ("the group JNIM", "Wagner fighters")
                     nxt = next((x for x in names if x.start >= he), None)
                     prv = next((x for x in reversed(names) if x.end <= s), None)
-                    if nxt and re.fullmatch(r"[\s\"“'’]*(?:,\s+(?:the\s+)?)?", text[he : nxt.start]):
+                    if nxt and re.fullmatch(
+                        r"[\s\"“'’]*(?:,\s+(?:the\s+)?)?", text[he : nxt.start]
+                    ):
                         blocked.append((hs, he))
                         continue
-                    if prv and re.fullmatch(r"[\s\"”'’]*", text[prv.end : hs]) and not m.group(
-                        "det"
+                    if (
+                        prv
+                        and re.fullmatch(r"[\s\"”'’]*", text[prv.end : hs])
+                        and not m.group("det")
                     ):
                         blocked.append((hs, he))
                         continue
@@ -515,23 +559,22 @@ class MentionFinder:
         state = dem.entity if dem else None
         if state and any(o.is_a("State", c) for c in rule.classes):
             return state
-        if rule.prefer_focus and state is None and dm.focus_state:
-            if "State" in rule.classes:
-                return dm.focus_state
+        if rule.prefer_focus and state is None and dm.focus_state and "State" in rule.classes:
+            return dm.focus_state
         if rule.prefer_focus and "StateForce" in rule.classes:
             home = state or dm.focus_state
             if home:
-                for eid, ent in self.r.ref.entities.items():
+                for ent in self.r.ref.entities.values():
                     if ent.type == "StateForce" and ent.country == home:
                         return ent.id
         best: Mention | None = None
         for m in dm.mentions:
             if m.start >= pos or m.entity is None or m.kind == "demonym":
                 continue
-            ent = dm.entities.get(m.entity)
-            if ent is None or not any(o.is_a(ent.type, c) for c in rule.classes):
+            cand = dm.entities.get(m.entity)
+            if cand is None or not any(o.is_a(cand.type, c) for c in rule.classes):
                 continue
-            if state and ent.country != state and ent.id != state:
+            if state and cand.country != state and cand.id != state:
                 continue
             best = m
         return best.entity if best else None
@@ -542,14 +585,38 @@ def _is_number_word(word: str) -> bool:
 
     try:
         return parse_number_words(word) is not None
-    except Exception:  # noqa: BLE001 - any parse failure means "not a number word"
+    except Exception:
         return False
 
 
 _DETERMINERS = {"the", "these", "those", "its", "their", "this", "that"}
 _NOT_ADJ = {
-    "of", "in", "at", "to", "for", "from", "by", "with", "on", "and", "or", "the", "a", "an",
-    "that", "this", "who", "which", "were", "was", "are", "is", "be", "been", "as", "into",
+    "of",
+    "in",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "with",
+    "on",
+    "and",
+    "or",
+    "the",
+    "a",
+    "an",
+    "that",
+    "this",
+    "who",
+    "which",
+    "were",
+    "was",
+    "are",
+    "is",
+    "be",
+    "been",
+    "as",
+    "into",
 }
 
 
