@@ -102,10 +102,13 @@ class Entity:
     lon: float | None = None
     valid_from: str | None = None
     valid_until: str | None = None
+    generic: list[str] = field(default_factory=list)  # descriptions ("the junta"), not names
 
-    def add_mention(self, text: str) -> None:
+    def add_mention(self, text: str, *, generic: bool = False) -> None:
         if text not in self.mentions:
             self.mentions.append(text)
+        if generic and text not in self.generic:
+            self.generic.append(text)
 
 
 @dataclass
@@ -136,6 +139,7 @@ class Claim:
     valid_until: str | None = None
     note: str | None = None
     parts: list[Claim] = field(default_factory=list)
+    partial: bool = False  # a count of one group among the dead, not the event's total
 
     def key(self, document_id: str) -> str:
         """A stable identity of this claim within a document (for its IRI)."""
@@ -230,6 +234,8 @@ class Extraction:
             for k in ("low", "high", "count_of", "cited_by", "hedge"):
                 if getattr(c, k) is not None:
                     d[k] = getattr(c, k)
+            if c.partial:
+                d["partial"] = True
             if c.parts:
                 d["parts"] = [count(p) for p in c.parts]
             d["evidence"] = ev(c.evidence)

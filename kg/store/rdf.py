@@ -65,7 +65,7 @@ def _entity(w: _Writer, e: Entity) -> None:
     w.add(e.id, rdf_type, ox.NamedNode(o.cls(e.type)))
     w.add(e.id, ox.NamedNode(SKOS + "prefLabel"), ox.Literal(e.label, language="en"))
     for name in dict.fromkeys([*e.aliases, *e.mentions]):
-        if name != e.label:
+        if name != e.label and name not in e.generic:
             w.add(e.id, ox.NamedNode(SKOS + "altLabel"), ox.Literal(name))
     w.lit(e.id, "resolved", e.resolved)
     if e.wikidata:
@@ -138,7 +138,8 @@ def _claim(
         w.add(iri, w.p("validFrom"), date_literal(c.valid_from))
     if c.valid_until:
         w.add(iri, w.p("validUntil"), date_literal(c.valid_until))
-    w.lit(iri, "note", c.note)
+    note = c.note or ("count of one group among the dead, not the total" if c.partial else None)
+    w.lit(iri, "note", note)
     if parent:
         w.add(iri, w.p("partOfCount"), ox.NamedNode(parent))
     _evidence(w, doc, c.evidence, iri)
@@ -179,7 +180,8 @@ def _event(w: _Writer, doc: str, e: Event) -> None:
     for p in e.participants:
         _participant(w, doc, e, p)
     for c in e.fatalities:
-        _claim(w, doc, c, cls="CountClaim", truthy=(c.qualifier or "exact") == "exact")
+        exact = (c.qualifier or "exact") == "exact" and not c.partial
+        _claim(w, doc, c, cls="CountClaim", truthy=exact)
 
 
 def _participant(w: _Writer, doc: str, e: Event, p: Participant) -> None:

@@ -203,7 +203,7 @@ class ReportExtractor:
                     continue
                 if any(a.start == m.start() for a in found):
                     continue
-                opens = m.start() <= 2 or bool(
+                opens = (m.start() <= 2 and not s.template.startswith(OPEN, m.start())) or bool(
                     re.search(r"\bthat\b|,\s*$", s.template[m.end() : m.end() + 6])
                 )
                 _, cb = s.clause_of(m.start())
@@ -218,7 +218,7 @@ class ReportExtractor:
         inside = [x for x in attributions if a <= x.start < b]
         if inside:
             # a cue covers what follows it, or its whole clause when it closes the clause
-            cover = [x for x in inside if x.end <= tpos or x.closes or x.start <= 2]
+            cover = [x for x in inside if x.end <= tpos or x.closes or (x.opens and x.start <= 2)]
             if cover:
                 return cover[-1]
             return None
@@ -750,6 +750,10 @@ class ReportExtractor:
             fatal.append((c, claim))
         if not fatal:
             return
+        # "84 Wagner fighters and 47 Malian soldiers killed": counts of groups, not totals
+        for (c1, k1), (c2, k2) in pairwise(fatal):
+            if re.fullmatch(r"\s*(?:[\w'’-]+\s+){1,4}(?:and|,)\s*", text[c1.number_end : c2.start]):
+                k1.partial = k2.partial = True
         # elliptical counts: "..., while Reuters reported seven."
         used = {id(c) for c, _ in fatal}
         for c in counts:

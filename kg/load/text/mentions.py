@@ -82,6 +82,17 @@ class MentionFinder:
         self._generic_heads = generic_heads
         self._generic_words = {h for h, _ in generic_heads if " " not in h}
         self._title_words = {w.rstrip(".") for t in lex.titles for w in t.split()}
+        # one pass per sentence: every head in one alternation, longest first
+        alternatives = "|".join(
+            f"(?-i:{re.escape(h)})" if h.isupper() else re.escape(h) for h, _ in generic_heads
+        )
+        self._generic_rx = re.compile(
+            r"(?:\b(?P<det>the|these|those|its|their|this|that)\s+)?"
+            r"(?:(?P<dem>(?-i:[A-Z])[\w-]+)\s+)??(?:(?P<adj>(?-i:[a-z])[\w-]+)\s+)??"
+            rf"\b(?P<head>{alternatives})(?:s)?\b",
+            re.IGNORECASE,
+        )
+        self._generic_index = {h.lower(): gi for h, gi in reversed(generic_heads)}
 
     # -- entities ---------------------------------------------------------------------------
     def _ref_entity(self, dm: DocMentions, eid: str, text: str) -> str:
@@ -453,87 +464,75 @@ class MentionFinder:
         found: list[tuple[int, int, str, int, Mention | None]] = []
         blocked: list[tuple[int, int]] = []  # descriptors of names: no shorter head inside
         for a, b in sentences:
-            for head, gi in self._generic_heads:
-                flags = 0 if head.isupper() else re.IGNORECASE
-                rx = re.compile(
-                    rf"(?:\b(?P<det>the|these|those|its|their|this|that)\s+)?"
-                    rf"(?:(?P<dem>(?-i:[A-Z])[\w-]+)\s+)?(?:(?P<adj>(?-i:[a-z])[\w-]+)\s+)?"
-                    rf"\b(?P<head>{re.escape(head)})(?:s)?\b",
-                    flags,
-                )
-                for m in rx.finditer(text, a, b):
-                    hs, he = m.span("head")
-                    dem = None
-                    s = m.start()
-                    if m.group("dem"):
-                        dem_m = next(
-                            (
-                                x
-                                for x in dm.mentions
-                                if x.kind == "demonym" and x.start == m.start("dem")
-                            ),
-                            None,
+            for m in self._generic_rx.finditer(text, a, b):
+                head = m.group("head")
+                gi = self._generic_index[head.lower()]
+                hs, he = m.span("head")
+                dem = None
+                s = m.start()
+                if m.group("dem"):
+                    dem_m = next(
+                        (
+                            x
+                            for x in dm.mentions
+                            if x.kind == "demonym" and x.start == m.start("dem")
+                        ),
+                        None,
+                    )
+                    if dem_m is None:
+                        s = m.start("adj") if m.group("adj") else hs
+                        if m.group("det") and not m.group("adj"):
+                            continue
+                    dem = dem_m
+                if dem is None and not m.group("det"):
+                    poss = next(
+                        (
+                            x
+                            for x in names
+                            if x.cls == "State"
+                            and re.fullmatch(r"['’]s\s+", text[x.end : m.start()])
+                        ),
+                        None,
+                    )
+                    if poss is not None:
+                        dem = Mention(
+                            poss.start,
+                            poss.end,
+                            poss.text,
+                            "possessive",
+                            poss.entity,
+                            poss.sentence,
+                            "State",
                         )
-                        if dem_m is None:
-                            s = m.start("adj") if m.group("adj") else hs
-                            if m.group("det") and not m.group("adj"):
-                                continue
-                        dem = dem_m
-                    if dem is None and not m.group("det"):
-                        poss = next(
-                            (
-                                x
-                                for x in names
-                                if x.cls == "State"
-                                and re.fullmatch(r"['’]s\s+", text[x.end : m.start()])
-                            ),
-                            None,
-                        )
-                        if poss is not None:
-                            dem = Mention(
-                                poss.start,
-                                poss.end,
-                                poss.text,
-                                "possessive",
-                                poss.entity,
-                                poss.sentence,
-                                "State",
-                            )
-                    adj = m.group("adj")
-                    if adj and adj.lower() in _DETERMINERS:
-                        s = m.start("adj")
-                        det_ok = True
-                    elif adj and adj.lower() in _NOT_ADJ:
-                        s = hs
-                        det_ok = False
-                    else:
-                        det_ok = bool(m.group("det"))
-                    if not (
-                        det_ok
-                        or dem
-                        or (lex.generic[gi].bare and (head.isupper() or m.group(0).endswith("s")))
-                    ):
-                        continue
-                    if _overlaps(s, he, taken) or _overlaps(
-                        hs, he, [(f[0], f[1]) for f in found] + blocked
-                    ):
-                        continue
-                    # a descriptor next to a name ("the group JNIM", "Wagner fighters")
-                    nxt = next((x for x in names if x.start >= he), None)
-                    prv = next((x for x in reversed(names) if x.end <= s), None)
-                    if nxt and re.fullmatch(
-                        r"[\s\"“'’]*(?:,\s+(?:the\s+)?)?", text[he : nxt.start]
-                    ):
-                        blocked.append((hs, he))
-                        continue
-                    if (
-                        prv
-                        and re.fullmatch(r"[\s\"”'’]*", text[prv.end : hs])
-                        and not m.group("det")
-                    ):
-                        blocked.append((hs, he))
-                        continue
-                    found.append((s, he, m.group(0)[s - m.start() :], gi, dem))
+                adj = m.group("adj")
+                if adj and adj.lower() in _DETERMINERS:
+                    s = m.start("adj")
+                    det_ok = True
+                elif adj and adj.lower() in _NOT_ADJ:
+                    s = hs
+                    det_ok = False
+                else:
+                    det_ok = bool(m.group("det"))
+                if not (
+                    det_ok
+                    or dem
+                    or (lex.generic[gi].bare and (head.isupper() or m.group(0).endswith("s")))
+                ):
+                    continue
+                if _overlaps(s, he, taken) or _overlaps(
+                    hs, he, [(f[0], f[1]) for f in found] + blocked
+                ):
+                    continue
+                # a descriptor next to a name ("the group JNIM", "Wagner fighters")
+                nxt = next((x for x in names if x.start >= he), None)
+                prv = next((x for x in reversed(names) if x.end <= s), None)
+                if nxt and re.fullmatch(r"[\s\"“'’]*(?:,\s+(?:the\s+)?)?", text[he : nxt.start]):
+                    blocked.append((hs, he))
+                    continue
+                if prv and re.fullmatch(r"[\s\"”'’]*", text[prv.end : hs]) and not m.group("det"):
+                    blocked.append((hs, he))
+                    continue
+                found.append((s, he, m.group(0)[s - m.start() :], gi, dem))
         found.sort()
         for s, e, surface, gi, dem in found:
             i = next(k for k, (a, b) in enumerate(sentences) if a <= s < b)
@@ -545,7 +544,7 @@ class MentionFinder:
                 ref_id = iri.rsplit("/", 1)[-1]
                 self._ref_entity(dm, ref_id, surface)
                 ent = dm.entities[iri]
-            ent.add_mention(surface)
+            ent.add_mention(surface, generic=True)
             if dem is not None and dem in dm.mentions and dem.kind == "demonym":
                 dm.mentions.remove(dem)
             dm.mentions.append(Mention(s, e, surface, "generic", iri, i, ent.type))
