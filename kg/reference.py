@@ -8,6 +8,7 @@ extracted facts, with ``kg:doc/reference`` as their source.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -73,10 +74,24 @@ def _date(value: Any, where: str) -> str | None:
         return None
     s = str(value)
     try:
-        date_precision(s)
+        precision = date_precision(s)
+        if precision == "day":
+            dt.date.fromisoformat(s)
+        elif precision == "month" and not 1 <= int(s[5:7]) <= 12:
+            raise ValueError(s)
     except ValueError:
-        raise OntologyError(f"{where}: dates are YYYY, YYYY-MM or YYYY-MM-DD, got {s!r}") from None
+        raise OntologyError(
+            f"{where}: dates are real YYYY, YYYY-MM or YYYY-MM-DD dates, got {s!r}"
+        ) from None
     return s
+
+
+def _term(lookup: Any, name: str, where: str) -> str:
+    """Look a term up in the ontology; errors name the reference file and line."""
+    try:
+        return str(lookup(name))
+    except OntologyError as e:
+        raise OntologyError(f"{where}: {e}") from None
 
 
 @dataclass
@@ -137,7 +152,7 @@ def _load_reference(folder: Path, o: Ontology) -> Reference:
             raise OntologyError(f"{where}: duplicate id {eid!r} (first at {ids[eid]})")
         ids[eid] = where
         etype = str(item.get("type", ""))
-        o.cls(etype)  # raises with the valid choices
+        _term(o.cls, etype, where)  # raises with the valid choices
         if not (o.is_a(etype, "Actor") or o.is_a(etype, "Place")):
             raise OntologyError(f"{where}: type {etype} is neither an Actor nor a Place")
         label = item.get("label")
@@ -180,7 +195,7 @@ def _load_reference(folder: Path, o: Ontology) -> Reference:
             rwhere = f"{path}:{rel.get('__line__', item['__line__'])}"
             if not isinstance(rel, dict) or "p" not in rel or "o" not in rel:
                 raise OntologyError(f"{rwhere}: a relation is {{p: property, o: id}}")
-            o.prop(str(rel["p"]))
+            _term(o.prop, str(rel["p"]), rwhere)
             target = resolve_id(rel["o"], rwhere)
             ref.relations.append(
                 Claim(

@@ -53,7 +53,13 @@ class _Ctx:
             from kg.api import open_store
 
             self._store = open_store(self.location)
+            click.get_current_context().call_on_close(self.close)
         return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -59,6 +59,8 @@ def parse_report(
     raw: bytes, *, where: str, report_date: str | None = None, stem: str | None = None
 ) -> Document:
     """Parse the bytes of a report (see :func:`read_report`)."""
+    if report_date is not None:
+        report_date = parse_date(report_date, "--report-date")
     if not raw.strip():
         raise LoaderError("is empty: nothing to extract", path=where)
     if b"\x00" in raw[:8192]:

@@ -204,14 +204,16 @@ class KGStore:
             raise QueryError(f"SPARQL error: {e}") from e
 
     def documents(self) -> list[dict[str, Any]]:
+        """The source documents in the store (not the reference or the ontology graphs)."""
         o = ontology()
+        internal = {o.entity_iri("doc", "reference"), o.entity_iri("doc", "ontology")}
         q = f"""
         SELECT ?doc ?title ?date ?path WHERE {{
           GRAPH ?doc {{ ?doc <{o.prop("title")}> ?title .
             OPTIONAL {{ ?doc <{o.prop("published")}> ?date }}
             OPTIONAL {{ ?doc <{o.prop("sourcePath")}> ?path }} }}
         }} ORDER BY ?date ?doc"""
-        return self.select(q).rows
+        return [r for r in self.select(q).rows if r["doc"] not in internal]
 
     def stats(self) -> dict[str, int]:
         """Counts of documents, entities, claims, events and quads."""
@@ -275,6 +277,12 @@ class KGStore:
     def flush(self) -> None:
         if self.location is not None:
             self._store.flush()
+
+    def close(self) -> None:
+        """Flush and release the store (an on-disk store can then be opened again)."""
+        if getattr(self, "_store", None) is not None:
+            self.flush()
+            del self._store
 
     def __len__(self) -> int:
         return len(self._store)

@@ -27,7 +27,11 @@ from kg.resolve import Resolver, default_resolver
 
 _PH = re.compile(rf"{OPEN}(\d+){CLOSE}")
 _DPH = re.compile(rf"{DOPEN}(\d+){DCLOSE}")
-_CLAUSE = re.compile(r"(?:,\s+(?:while|whereas|but)\b|;\s+|\s+while\s+|,\s+although\b)", re.I)
+_CLAUSE = re.compile(
+    r"(?:,\s+(?:while|whereas|but|accusing|alleging|blaming|claiming|saying|although)\b"
+    r"|;\s+|\s+while\s+)",
+    re.I,
+)
 _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|be|is|are|got|get|gets)\s+(?:[a-z]+ly\s+|not\s+|also\s+)*$", re.I
 )
@@ -37,7 +41,7 @@ _APPOSITIVE = re.compile(
     re.I,
 )
 _NOT_ACTOR_BEFORE = re.compile(
-    r"\b(?:in|at|near|outside|around|from|with|to|by|into|across|on|against|toward|towards)"
+    r"\b(?:in|at|near|outside|around|with|to|by|into|across|on|against|toward|towards)"
     r"\s+$",
     re.I,
 )
@@ -736,7 +740,8 @@ class ReportExtractor:
                 and re.search(r"\b(?:had|has|have)\s+(?:[a-z]+ly\s+)?\w+$", rv.group(0))
                 and not re.search(r"\bbeen\b", rv.group(0))
             ):
-                rv = None  # "a few dozen of its fighters had killed ...": the killers
+                if not re.search(r"(?:died|perished|dead|lives?)$", rv.group(0)):
+                    rv = None  # "a few dozen of its fighters had killed ...": the killers
             is_fatal = bool(rv or right_noun.match(after_clause) or left_lead.search(before))
             if not is_fatal:
                 continue

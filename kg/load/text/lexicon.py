@@ -22,7 +22,8 @@ OPEN, CLOSE = "\u27e6", "\u27e7"  # entity placeholder ⟦n⟧
 DOPEN, DCLOSE = "\u27ea", "\u27eb"  # demonym placeholder ⟪n⟫
 
 _ONE = rf"{OPEN}\d+{CLOSE}"
-_LIST = rf"{_ONE}(?:(?:, |,? and ){_ONE})*"
+# "A and B", "A, B and C", "A, B, and C" -- but not "A, and B" (two clauses)
+_LIST = rf"{_ONE}(?:(?:, {_ONE})+(?:,? and {_ONE})?| and {_ONE})?"
 SLOTS = {
     "{S}": rf"(?P<S>{_LIST})",
     "{O}": rf"(?P<O>{_LIST})",

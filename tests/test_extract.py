@@ -1,0 +1,395 @@
+"""The report extractor on short reports written for these tests, one feature each.
+
+The reports are invented for the tests (Sahel and Russia-Ukraine situations) and read through
+the same path as ``kg extract``: a file with a ``Title:``/``Date:`` header, then
+:func:`kg.api.extract_file`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import actor, place
+
+from kg.api import extract_file, extract_text
+from kg.model import Claim, Event, Extraction
+
+WriteReport = Callable[..., Path]
+
+
+def extract(write_report: WriteReport, body: str, date: str | None = "2024-06-13") -> Extraction:
+    """Write a report (dated ``date``, a Thursday by default) and extract it."""
+    return extract_file(write_report(body, date=date))
+
+
+def relations(ex: Extraction, predicate: str) -> set[tuple[str, str]]:
+    return {(c.subject, c.object or "") for c in ex.relations if c.predicate == predicate}
+
+
+def only_event(ex: Extraction) -> Event:
+    assert len(ex.events) == 1, [(e.type, e.date, e.place) for e in ex.events]
+    return ex.events[0]
+
+
+def counts(ev: Event) -> set[tuple[Any, str, str | None]]:
+    return {(c.value, c.qualifier or "exact", c.source) for c in ev.fatalities}
+
+
+# -- relations --------------------------------------------------------------------------------
+
+
+def test_affiliation(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Traders in Niono said the gunmen who burned the cattle market belonged to Katiba "
+        "Macina, an affiliate of al-Qaeda that recruits among herders in central Mali.",
+    )
+    assert relations(ex, "affiliatedWith") == {(actor("katiba-macina"), actor("al-qaeda"))}
+    (c,) = [c for c in ex.relations if c.predicate == "affiliatedWith"]
+    assert c.source is None  # the report's own voice
+    assert c.rule.startswith("rel.affiliated")
+    assert 0 < c.confidence <= 1
+
+
+def test_succession_transitioned_to(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "At a congress held in Kidal, the CSP transitioned to the Azawad Liberation Front, "
+        "a single movement with one command.",
+        date="2024-12-03",
+    )
+    assert relations(ex, "succeededBy") == {(actor("csp"), actor("fla"))}
+
+
+def test_succession_rebranded_as(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "At a congress held in Kidal late last month, the CSP was rebranded as the Azawad "
+        "Liberation Front, and the movement promised to keep up the fight for the north.",
+        date="2024-12-03",
+    )
+    assert relations(ex, "succeededBy") == {(actor("csp"), actor("fla"))}
+
+
+def test_control_under_the_control_of(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "In Djibo, the VDP, which are under the control of the Burkinabe army, man the "
+        "checkpoints on the road to Ouahigouya.",
+    )
+    assert relations(ex, "controlledBy") == {(actor("vdp"), actor("burkina-armed-forces"))}
+
+
+def test_severed_relations_with_a_list_subject(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Relations between the Sahel juntas and Kyiv soured within days. Mali and Niger "
+        "severed diplomatic ties with Ukraine early this month.",
+        date="2024-08-20",
+    )
+    assert relations(ex, "severedRelationsWith") == {
+        (actor("mali"), actor("ukraine")),
+        (actor("niger"), actor("ukraine")),
+    }
+    severed = [c for c in ex.relations if c.predicate == "severedRelationsWith"]
+    assert len(severed) == 2
+    assert all(c.evidence is not None and "severed" in c.evidence.text for c in severed)
+
+
+def test_object_list_stops_at_a_new_clause(write_report: WriteReport):
+    # ", and Burkina Faso recalled ..." starts a new clause: Burkina Faso is not an object
+    ex = extract(
+        write_report,
+        "Mali and Niger severed diplomatic ties with Ukraine, and Burkina Faso recalled its "
+        "envoy for consultations.",
+        date="2024-08-20",
+    )
+    assert relations(ex, "severedRelationsWith") == {
+        (actor("mali"), actor("ukraine")),
+        (actor("niger"), actor("ukraine")),
+    }
+
+
+def test_accusation_in_a_trailing_phrase_keeps_the_main_fact(write_report: WriteReport):
+    # the rupture is stated in the report's own voice; only the reason is an accusation
+    ex = extract(
+        write_report,
+        "Mali and Niger severed diplomatic ties with Ukraine, accusing Kyiv of backing the "
+        "rebels who routed government troops in the north.",
+        date="2024-08-20",
+    )
+    assert relations(ex, "severedRelationsWith") == {
+        (actor("mali"), actor("ukraine")),
+        (actor("niger"), actor("ukraine")),
+    }
+
+
+# -- events, dates, counts --------------------------------------------------------------------
+
+
+def test_event_roles_place_and_weekday_date(write_report: WriteReport):
+    # 2024-06-13 is a Thursday: "on Tuesday" is 2024-06-11
+    ex = extract(
+        write_report,
+        "ISSP fighters ambushed a Nigerien army patrol near Tillia on Tuesday, the defence "
+        "ministry in Niamey said. The patrol had been escorting a fuel convoy towards the "
+        "Malian border.",
+    )
+    ev = only_event(ex)
+    assert ev.type == "Ambush"
+    assert ev.roles("perpetrator") == [actor("issp")]
+    assert ev.roles("target") == [actor("niger-armed-forces")]
+    assert ev.place == place("tillia")
+    assert ev.country == actor("niger")
+    assert ev.date == "2024-06-11"
+    assert ev.date_precision == "day"
+    assert ev.rule.startswith("event.")
+
+
+def test_event_perpetrator_named_after_from(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Gunmen from the Islamic State Sahel Province ambushed a Nigerien army patrol near "
+        "Tillia on Tuesday.",
+    )
+    ev = only_event(ex)
+    assert ev.roles("perpetrator") == [actor("issp")]
+    assert ev.roles("target") == [actor("niger-armed-forces")]
+
+
+def test_month_name_gives_month_precision(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "In March, JNIM fighters attacked Burkinabe soldiers at Arbinda, in the country's "
+        "north. The raid was only confirmed weeks later.",
+    )
+    ev = only_event(ex)
+    assert ev.date == "2024-03"
+    assert ev.date_precision == "month"
+    assert ev.place == place("arbinda")
+    assert ev.roles("perpetrator") == [actor("jnim")]
+
+
+def test_relative_date_needs_a_report_date(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "JNIM fighters attacked Burkinabe soldiers at Arbinda on Tuesday.",
+        date=None,
+    )
+    ev = only_event(ex)
+    assert ev.date is None
+    dated = extract_text(
+        "JNIM fighters attacked Burkinabe soldiers at Arbinda on Tuesday.",
+        report_date="2024-06-13",
+    )
+    assert only_event(dated).date == "2024-06-11"
+
+
+def test_two_sources_two_fatality_claims(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "JNIM fighters attacked a Burkinabe army base at Djibo on Sunday. According to AFP, "
+        "12 soldiers were killed, while Reuters put the toll at 15.",
+    )
+    ev = only_event(ex)
+    assert ev.date == "2024-06-09"
+    assert counts(ev) == {(12, "exact", actor("afp")), (15, "exact", actor("reuters"))}
+    assert len(ev.fatalities) == 2
+    for c in ev.fatalities:
+        assert c.subject == ev.id
+        assert c.predicate == "fatalities"
+        assert c.rule
+
+
+def test_at_least_and_more_than(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Militants raided a market in Seytenga on Friday. At least 30 civilians were killed "
+        "and more than 40 others were wounded, a local official said.",
+    )
+    ev = only_event(ex)
+    assert ev.place == place("seytenga")
+    # the wounded are not a fatality count
+    assert counts(ev) == {(30, "at_least", None)}
+    later = extract(
+        write_report,
+        "Militants raided a market in Seytenga on Friday. More than 50 villagers were killed.",
+    )
+    assert counts(only_event(later)) == {(50, "more_than", None)}
+
+
+def test_had_died_is_a_fatality_count(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Militants raided a market in Seytenga on Friday. By nightfall more than 50 villagers "
+        "had died, residents said.",
+    )
+    assert counts(only_event(ex)) == {(50, "more_than", None)}
+
+
+# -- statements -------------------------------------------------------------------------------
+
+
+def test_denial_is_a_statement_not_a_fact(write_report: WriteReport):
+    text = (
+        "Ukraine's foreign ministry denied that the Main Intelligence Directorate had provided "
+        "satellite images to the CSP before the fighting near the Algerian border."
+    )
+    ex = extract(write_report, text)
+    assert relations(ex, "supports") == set()
+    denials = [s for s in ex.statements if s.predicate == "denied"]
+    assert len(denials) == 1
+    (d,) = denials
+    assert d.subject == actor("ukraine-mfa")
+    assert "satellite images" in str(d.value)
+    assert d.rule == "stmt.denied"
+    # without the denial the same words are a support relation: the denial is what stops it
+    plain = extract(write_report, text.replace("Ukraine's foreign ministry denied that ", ""))
+    assert relations(plain, "supports") == {(actor("hur"), actor("csp"))}
+    assert plain.statements == []
+
+
+# -- entities ---------------------------------------------------------------------------------
+
+
+def test_unknown_name_after_a_title_is_an_unresolved_person(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Colonel Ousmane Sidibe, who commands the garrison at Boni, said the attackers had fled "
+        "towards the Burkinabe border.",
+    )
+    people = [e for e in ex.entities if e.type == "Person"]
+    assert len(people) == 1
+    (p,) = people
+    assert p.resolved is False
+    assert p.label == "Ousmane Sidibe"  # the title is not part of the name
+    assert p.id.endswith("/ousmane-sidibe")
+    assert "Ousmane Sidibe" in p.mentions
+    boni = ex.entity(place("boni"))
+    assert boni is not None and boni.resolved is True
+
+
+def test_known_names_resolve_to_reference_entities(write_report: WriteReport):
+    ex = extract(write_report, "Wagner and the FAMa patrolled around Tinzaouaten on Monday.")
+    ids = {e.id for e in ex.entities}
+    assert {actor("wagner"), actor("fama"), place("tin-zaouatine")} <= ids
+    assert all(e.resolved for e in ex.entities)
+    tz = ex.entity(place("tin-zaouatine"))
+    assert tz is not None and tz.label == "Tin-Zaouatine" and "Tinzaouaten" in tz.mentions
+
+
+# -- provenance of every claim ----------------------------------------------------------------
+
+BUSY_REPORT = """\
+Katiba Macina, an affiliate of al-Qaeda, has stepped up its campaign in central Mali.
+
+On Sunday its fighters attacked Malian soldiers near Djenne. According to AFP, nine soldiers
+were killed, while Reuters put the toll at eleven.
+
+The CSP transitioned to the Azawad Liberation Front. In Djibo, the VDP, which are under the
+control of the Burkinabe army, guarded the market.
+
+Ukraine's foreign ministry denied that the Main Intelligence Directorate had provided satellite
+images to the CSP. Mali and Niger severed diplomatic ties with Ukraine.
+"""
+
+
+def _claims(ex: Extraction) -> list[Claim]:
+    out = list(ex.relations) + list(ex.statements)
+    for ev in ex.events:
+        out += ev.fatalities
+        for c in ev.fatalities:
+            out += c.parts
+    return out
+
+
+def test_evidence_offsets_point_into_the_document(write_report: WriteReport):
+    ex = extract(write_report, BUSY_REPORT)
+    doc = ex.document
+    assert doc.text.startswith("Katiba Macina")  # the header is not part of the text
+    spans = [c.evidence for c in _claims(ex)]
+    spans += [e for ev in ex.events for e in ev.evidence]
+    spans += [p.evidence for ev in ex.events for p in ev.participants]
+    spans = [e for e in spans if e is not None]
+    assert len(spans) >= 8
+    for ev in spans:
+        assert ev.start is not None and ev.end is not None
+        assert 0 <= ev.start < ev.end <= len(doc.text)
+        assert doc.text[ev.start : ev.end] == ev.text
+
+
+def test_every_claim_has_a_rule(write_report: WriteReport):
+    ex = extract(write_report, BUSY_REPORT)
+    assert ex.relations and ex.events and ex.statements
+    for c in ex.relations + ex.statements:
+        assert c.rule.strip(), c
+        assert c.evidence is not None
+    for ev in ex.events:
+        assert ev.rule.strip(), ev
+        assert ev.evidence
+        for c in ev.fatalities:
+            assert c.rule.strip(), c
+        for p in ev.participants:
+            assert p.rule.strip(), p
+
+
+def test_json_contract(write_report: WriteReport):
+    path = write_report(BUSY_REPORT, title="Katiba Macina steps up attacks", date="2024-06-13")
+    data = extract_file(path).to_json()
+    json.dumps(data)  # plain JSON types only
+    assert set(data) == {"document", "entities", "relations", "events", "statements"}
+    assert {"id", "title", "date"} <= set(data["document"])
+    assert data["document"]["title"] == "Katiba Macina steps up attacks"
+    assert data["document"]["date"] == "2024-06-13"
+    assert data["document"]["id"].endswith("/doc/report")
+    for key in ("entities", "relations", "events", "statements"):
+        assert isinstance(data[key], list) and data[key], key
+
+    evidence_keys = {"text", "start", "end"}
+    for e in data["entities"]:
+        assert {"id", "label", "type", "resolved", "mentions"} <= set(e)
+        assert isinstance(e["resolved"], bool) and isinstance(e["mentions"], list)
+    for r in data["relations"]:
+        assert {"subject", "predicate", "object", "source", "evidence", "rule"} <= set(r)
+        assert evidence_keys <= set(r["evidence"])
+        assert r["rule"]
+    for ev in data["events"]:
+        keys = {"id", "type", "date", "place", "participants", "fatalities", "evidence", "rule"}
+        assert keys <= set(ev)
+        assert evidence_keys <= set(ev["evidence"])
+        assert ev["rule"]
+        for p in ev["participants"]:
+            assert {"entity", "role"} <= set(p)
+        for f in ev["fatalities"]:
+            assert {"value", "qualifier", "source"} <= set(f)
+    for s in data["statements"]:
+        assert {"by", "type", "about", "source", "evidence"} <= set(s)
+        assert evidence_keys <= set(s["evidence"])
+
+    (ev,) = [e for e in data["events"] if e["fatalities"]]
+    assert {(f["value"], f["qualifier"], f["source"]) for f in ev["fatalities"]} == {
+        (9, "exact", actor("afp")),
+        (11, "exact", actor("reuters")),
+    }
+    assert ev["place"] == place("djenne")
+    assert ev["date"] == "2024-06-09"
+    assert {(p["entity"], p["role"]) for p in ev["participants"]} >= {
+        (actor("fama"), "target"),
+    }
+    (st,) = data["statements"]
+    assert (st["by"], st["type"]) == (actor("ukraine-mfa"), "denied")
+
+
+@pytest.mark.parametrize("report_date", ["2024-06-13", None])
+def test_extract_text_matches_extract_file(write_report: WriteReport, report_date: str | None):
+    body = "JNIM fighters attacked Burkinabe soldiers at Arbinda on Tuesday."
+    a = extract_text(body, report_date=report_date, doc_id="report")
+    b = extract_file(write_report(body, date=None), report_date=report_date)
+    assert a.document.id == b.document.id
+    assert a.document.date == b.document.date == report_date
+    assert a.to_json()["events"] == b.to_json()["events"]
+    assert a.to_json()["entities"] == b.to_json()["entities"]
