@@ -739,9 +739,8 @@ class ReportExtractor:
                 rv
                 and re.search(r"\b(?:had|has|have)\s+(?:[a-z]+ly\s+)?\w+$", rv.group(0))
                 and not re.search(r"\bbeen\b", rv.group(0))
-            ):
-                if not re.search(r"(?:died|perished|dead|lives?)$", rv.group(0)):
-                    rv = None  # "a few dozen of its fighters had killed ...": the killers
+            ) and not re.search(r"(?:died|perished|dead|lives?)$", rv.group(0)):
+                rv = None  # "a few dozen of its fighters had killed ...": the killers
             is_fatal = bool(rv or right_noun.match(after_clause) or left_lead.search(before))
             if not is_fatal:
                 continue
