@@ -29,15 +29,19 @@ _PH = re.compile(rf"{OPEN}(\d+){CLOSE}")
 _DPH = re.compile(rf"{DOPEN}(\d+){DCLOSE}")
 _CLAUSE = re.compile(
     r"(?:,\s+(?:while|whereas|but|accusing|alleging|blaming|claiming|saying|although)\b"
-    r"|;\s+|\s+while\s+)",
+    r"|;\s+|\s+while\s+|,\s+and\s+(?!" + OPEN + r"))",
     re.I,
 )
 _PASSIVE = re.compile(
     r"\b(?:was|were|been|being|be|is|are|got|get|gets)\s+(?:[a-z]+ly\s+|not\s+|also\s+)*$", re.I
 )
 _APPOSITIVE = re.compile(
-    r",\s+(?:who|which|that|linked|tied|affiliated|allied|aligned|loyal|an?|once|formerly|now|"
-    r"known|led|backed|based|part|whose|itself|themselves)\b[^,;]*,",
+    r",\s+(?:(?:who|which|that|linked|tied|affiliated|allied|aligned|loyal|an?|once|formerly|now|"
+    r"known|led|backed|based|part|whose|itself|themselves)\b|"
+    + OPEN
+    + r"\d+"
+    + CLOSE
+    + r"'s\s)[^,;]*,",
     re.I,
 )
 _NOT_ACTOR_BEFORE = re.compile(
@@ -417,7 +421,9 @@ class ReportExtractor:
             )
             for ent, role in roles:
                 cand.add_participant(Participant(ent, role, s.evidence(), cand.rule))
-            self._place(s, st, cand, trigger_at=b if trig.type == "TerritorialChange" else None)
+            self._place(
+                s, st, cand, trigger_at=b if trig.type == "TerritorialChange" else None, anchor=a
+            )
             anchor = s.tpos[a] if a < len(s.tpos) else 0
             ca, cb = s.clause_of(a)
             lo = s.tpos[ca] if ca < len(s.tpos) else 0
@@ -508,6 +514,14 @@ class ReportExtractor:
             left_actor = self._last_actor(s, skel, st)
             if passive and trig.active_only:
                 return None
+            if trig.type in self.lex.participatory and not passive:
+                if left_actor:
+                    roles += [
+                        (e, "participant") for e in self._with_coordinated(s, skel, left_actor, st)
+                    ]
+                if trig.type == "Arrest":
+                    roles += [(t, "target") for t in self._objects(s, right, st)]
+                return roles
             if passive:
                 by = re.match(rf"^(?:\s+[\w-]+){{0,4}}?\s+by\s+{OPEN}(\d+){CLOSE}", right)
                 if left_actor:
@@ -518,7 +532,9 @@ class ReportExtractor:
                         roles.append((m.entity, "perpetrator"))
             else:
                 if left_actor:
-                    roles.append((left_actor, "perpetrator"))
+                    roles += [
+                        (e, "perpetrator") for e in self._with_coordinated(s, skel, left_actor, st)
+                    ]
                 elif trig.active_only:
                     return None
                 tgts = self._objects(s, right, st)
@@ -583,11 +599,34 @@ class ReportExtractor:
             return False
         return self.o.is_a(ent.type, "Actor")
 
+    def _with_coordinated(self, s: _Sentence, frag: str, last: str, st: _State) -> list[str]:
+        """The subject and the actors coordinated with it: "the CSP and jihadists from JNIM"."""
+        out = [last]
+        ids = [int(x) for x in _PH.findall(frag)]
+        pos = [i for i in ids if s.ph[i].entity == last]
+        if not pos:
+            return out
+        i = pos[-1]
+        before = frag[: frag.rfind(f"{OPEN}{i}{CLOSE}")]
+        m = re.search(
+            rf"{OPEN}(\d+){CLOSE}(?:\s+[\w-]+){{0,2}}\s+and\s+(?:[\w-]+\s+){{0,3}}$", before
+        )
+        if m:
+            other = s.ph[int(m.group(1))]
+            if other.entity and other.entity != last and self._is_actor(other, st):
+                out.insert(0, other.entity)
+        return out
+
     def _last_actor(self, s: _Sentence, frag: str, st: _State) -> str | None:
-        # the subject of a verb in reported speech is after "that"
+        # the subject of a verb in reported speech is after "that"; "X said that it ..." is X
         cut = list(re.finditer(r"\b(?:that|said|says|saying)\s+", frag))
         if cut:
-            frag = frag[cut[-1].end() :]
+            rest = frag[cut[-1].end() :]
+            if re.match(r"^(?:it|they)\b", rest, re.I) and not _PH.search(rest):
+                speaker = self._last_actor(s, frag[: cut[-1].start()], st)
+                if speaker:
+                    return speaker
+            frag = rest
         for mt in reversed(list(_PH.finditer(frag))):
             m = s.ph[int(mt.group(1))]
             head = re.search(rf"{OPEN}(\d+){CLOSE}\s+of\s+$", frag[: mt.start()])
@@ -644,6 +683,7 @@ class ReportExtractor:
         ev: Event,
         only_if_missing: bool = False,
         trigger_at: int | None = None,
+        anchor: int | None = None,
     ) -> None:
         preps = "|".join(re.escape(p) for p in self.lex.location_prepositions)
         best: tuple[int, str] | None = None
@@ -655,8 +695,9 @@ class ReportExtractor:
                 if ent is not None and self.o.is_a(ent.type, "Place") and ent.type != "State":
                     ev.place, ev.country = ent.id, ent.country or ev.country
                     return
+        lo, hi = s.clause_of(anchor) if anchor is not None else (0, len(s.template))
         for mt in re.finditer(
-            rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template, re.I
+            rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template[lo:hi], re.I
         ):
             m = s.ph[int(mt.group(1))]
             ent = st.dm.entities.get(m.entity or "")

@@ -140,7 +140,7 @@ class MentionFinder:
             self._demonyms(dm, toks[i], i, taken)
         dm.mentions.sort(key=lambda m: m.start)
         self._alias_parentheses(dm, text)
-        dm.focus_state = self._focus(dm)
+        dm.focus_state = self._focus(dm, text)
         self._bare_institutions(dm, text, sentences)
         self._generics(dm, text, sentences)
         dm.mentions.sort(key=lambda m: m.start)
@@ -409,14 +409,19 @@ class MentionFinder:
                 m.cls = dm.entities[new].type
         dm.entities.pop(old, None)
 
-    def _focus(self, dm: DocMentions) -> str | None:
+    def _focus(self, dm: DocMentions, text: str) -> str | None:
+        """The state the report is about: where its places are, and the state it names most,
+        twice over when named as a location ("in Mali")."""
         counts: Counter[str] = Counter()
         for m in dm.mentions:
-            if m.entity and m.cls == "State":
-                counts[m.entity] += 1
-            elif m.entity and m.entity in dm.entities and dm.entities[m.entity].country:
-                counts[dm.entities[m.entity].country or ""] += 0.5  # type: ignore[assignment]
-        counts.pop("", None)
+            ent = dm.entities.get(m.entity or "")
+            if ent is None:
+                continue
+            if ent.type == "State":
+                where = re.search(r"\b(?:in|across|of|out of|into|inside|to)\s+$", text[: m.start])
+                counts[ent.id] += 2 if where and m.kind != "demonym" else 1
+            elif self.o.is_a(ent.type, "Place") and ent.country:
+                counts[ent.country] += 1
         return counts.most_common(1)[0][0] if counts else None
 
     def _bare_institutions(
@@ -504,6 +509,11 @@ class MentionFinder:
                             poss.sentence,
                             "State",
                         )
+                # "military presence", "army commander": the head is a modifier here
+                nxt_word = re.match(r"\s+([a-z][a-z-]*)\b", text[he : he + 30])
+                singular = not text[hs:he].lower().endswith("s")
+                if singular and nxt_word and _modifies(nxt_word.group(1)):
+                    continue
                 adj = m.group("adj")
                 if adj and adj.lower() in _DETERMINERS:
                     s = m.start("adj")
@@ -586,6 +596,95 @@ def _is_number_word(word: str) -> bool:
         return parse_number_words(word) is not None
     except Exception:
         return False
+
+
+_FUNCTION_WORDS = {
+    "and",
+    "or",
+    "but",
+    "of",
+    "in",
+    "on",
+    "at",
+    "to",
+    "for",
+    "from",
+    "by",
+    "with",
+    "as",
+    "that",
+    "which",
+    "who",
+    "whose",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "has",
+    "have",
+    "had",
+    "said",
+    "says",
+    "say",
+    "will",
+    "would",
+    "could",
+    "can",
+    "may",
+    "might",
+    "must",
+    "should",
+    "also",
+    "then",
+    "now",
+    "later",
+    "did",
+    "does",
+    "do",
+    "not",
+    "never",
+    "took",
+    "made",
+    "sent",
+    "led",
+    "fought",
+    "won",
+    "lost",
+    "began",
+    "ran",
+    "held",
+    "kept",
+    "left",
+    "told",
+    "gave",
+    "into",
+    "after",
+    "before",
+    "during",
+    "since",
+    "near",
+    "under",
+    "over",
+    "against",
+    "about",
+    "itself",
+    "themselves",
+    "alone",
+    "together",
+    "too",
+    "again",
+    "there",
+    "here",
+}
+
+
+def _modifies(word: str) -> bool:
+    """Whether ``word`` after a generic head makes the head a modifier ("military presence"),
+    rather than a verb or a function word following the head ("the army attacked")."""
+    w = word.lower()
+    return not (w in _FUNCTION_WORDS or w.endswith(("ed", "s", "ly", "ing")))
 
 
 _DETERMINERS = {"the", "these", "those", "its", "their", "this", "that"}
