@@ -393,3 +393,32 @@ def test_extract_text_matches_extract_file(write_report: WriteReport, report_dat
     assert a.document.date == b.document.date == report_date
     assert a.to_json()["events"] == b.to_json()["events"]
     assert a.to_json()["entities"] == b.to_json()["entities"]
+
+
+def test_a_speaker_does_not_own_the_description_of_itself():
+    # "X, the al-Qaeda affiliate ..., said that ...": the affiliation is the report's voice,
+    # only what follows "said that" is X's
+    ex = extract_text(
+        "JNIM, the al-Qaeda affiliate active across the Sahel, later said that its fighters "
+        "had killed more than 30 soldiers near Djibo.",
+        report_date="2024-06-14",
+    )
+    aff = [r for r in ex.relations if r.predicate == "affiliatedWith"]
+    assert [(r.subject, r.object, r.source) for r in aff] == [
+        (actor("jnim"), actor("al-qaeda"), None)
+    ]
+    counts = [c for e in ex.events for c in e.fatalities] or []
+    assert all(c.source == actor("jnim") for c in counts)
+
+
+def test_a_leading_attribution_covers_every_clause_without_its_own():
+    ex = extract_text(
+        "According to Reuters, at least 12 soldiers were killed in the ambush near Gao, "
+        "while Agence France-Presse put the toll at 15.",
+        report_date="2024-05-02",
+    )
+    counts = sorted(
+        ((c.value, c.qualifier, c.source) for e in ex.events for c in e.fatalities),
+        key=lambda t: t[0],
+    )
+    assert counts == [(12, "at_least", actor("reuters")), (15, "exact", actor("afp"))]

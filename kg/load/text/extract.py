@@ -83,6 +83,7 @@ class _Attribution:
     opens: bool  # the cue opens the sentence or introduces reported speech
     end: int = 0  # template offset after the cue
     closes: bool = False  # nothing but punctuation follows the cue in its clause
+    leads: bool = False  # the cue opens the sentence ("According to X, ...")
 
 
 class ReportExtractor:
@@ -211,12 +212,15 @@ class ReportExtractor:
                     continue
                 if any(a.start == m.start() for a in found):
                     continue
-                opens = (m.start() <= 2 and not s.template.startswith(OPEN, m.start())) or bool(
+                leads = m.start() <= 2 and not s.template.startswith(OPEN, m.start())
+                opens = leads or bool(
                     re.search(r"\bthat\b|,\s*$", s.template[m.end() : m.end() + 6])
                 )
                 _, cb = s.clause_of(m.start())
                 closes = not re.search(r"\w", s.template[m.end() : cb])
-                found.append(_Attribution(src, via, cue.id, m.start(), opens, m.end(), closes))
+                found.append(
+                    _Attribution(src, via, cue.id, m.start(), opens, m.end(), closes, leads)
+                )
         return found
 
     def _source_at(
@@ -226,12 +230,12 @@ class ReportExtractor:
         inside = [x for x in attributions if a <= x.start < b]
         if inside:
             # a cue covers what follows it, or its whole clause when it closes the clause
-            cover = [x for x in inside if x.end <= tpos or x.closes or (x.opens and x.start <= 2)]
+            cover = [x for x in inside if x.end <= tpos or x.closes or x.leads]
             if cover:
                 return cover[-1]
             return None
-        openers = [x for x in attributions if x.opens and x.start <= tpos]
-        if openers and openers[-1].start <= 2:
+        openers = [x for x in attributions if x.leads and x.start <= tpos]
+        if openers:
             return openers[-1]
         return None
 
@@ -399,10 +403,16 @@ class ReportExtractor:
                     and prev[-1] not in ("a", "an", "another")
                 ):
                     ref = st.back_reference(trig.type, self.o, s.text)
-                    if ref is not None and ref not in touched:
-                        touched.append(ref)
-                    continue
-                indefinite = bool(
+                    if ref is not None:
+                        if ref not in touched:
+                            touched.append(ref)
+                        continue
+                    # "the ambush near Gao" with nothing before it: an event the reader
+                    # is assumed to know, described here for the first time
+                    indefinite = True
+                else:
+                    indefinite = False
+                indefinite = indefinite or bool(
                     re.search(
                         r"\b(?:a|an|another|new|fresh|deadly|major)\s+(?:[\w-]+\s+){0,2}$", low[:a]
                     )
@@ -907,6 +917,13 @@ class ReportExtractor:
     # -- wrap-up -------------------------------------------------------------------------
     def _finish(self, st: _State) -> None:
         ex = st.ex
+        # an event with nothing known about it but its type tells an analyst nothing
+        about = {c.object for c in ex.statements}
+        ex.events = [
+            e
+            for e in ex.events
+            if e.date or e.place or e.country or e.participants or e.fatalities or e.id in about
+        ]
         doc_slug = ex.document.id.rsplit("/", 1)[-1]
         used: set[str] = set()
         for n, ev in enumerate(ex.events, 1):
