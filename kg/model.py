@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 #: Precision of a date value, from its shape.
@@ -298,8 +298,3 @@ class Extraction:
                 for s in self.statements
             ],
         }
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    """Plain-dict view of any model object (for debugging and tests)."""
-    return asdict(obj)

@@ -15,12 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kg.errors import OntologyError
 from kg.model import Claim, Document, Entity, Evidence, Extraction, date_precision
 from kg.ontology import Ontology, ontology
 from kg.paths import ontology_dir
+from kg.yamlfile import read_yaml
 
 _ID_RX = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _KEYS = {
@@ -42,31 +41,9 @@ _KEYS = {
 }
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A safe loader that remembers the line of every mapping (``__line__``)."""
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[str, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping  # type: ignore[return-value]
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_yaml_with_lines(path: Path) -> Any:
-    """Load a YAML file, recording ``__line__`` on every mapping; errors name the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise OntologyError(f"{path}: cannot read: {e}") from e
-    try:
-        return yaml.load(text, Loader=_LineLoader)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise OntologyError(f"{where}: invalid YAML: {e}") from e
+    """Load a reference YAML file, recording ``__line__`` on every mapping."""
+    return read_yaml(path, lines=True, error=OntologyError)
 
 
 def _date(value: Any, where: str) -> str | None:

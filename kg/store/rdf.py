@@ -10,8 +10,6 @@ with different exact numbers show up as two values of a functional property: con
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pyoxigraph as ox
 
 from kg.model import Claim, Entity, Event, Evidence, Extraction, Participant, date_precision
@@ -227,11 +225,3 @@ def extraction_quads(ex: Extraction, o: Ontology | None = None) -> list[ox.Quad]
 
 def _dedupe(quads: list[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(quads))
-
-
-def iter_terms(quads: list[ox.Quad]) -> Iterator[str]:
-    """Every IRI used by the quads (handy for tests)."""
-    for q in quads:
-        for t in (q.subject, q.predicate, q.object):
-            if isinstance(t, ox.NamedNode):
-                yield t.value

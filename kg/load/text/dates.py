@@ -26,11 +26,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
-import yaml
-
 from kg.errors import LoaderError
 from kg.load.text.numbers import parse_number_words
 from kg.paths import loaders_dir
+from kg.yamlfile import read_yaml
 
 PRECISIONS = ("day", "month", "year")
 """Date precisions, finest first."""
@@ -375,17 +374,7 @@ def _default_lexicon() -> DateLexicon:
 
 
 def _read_lexicon(path: Path) -> DateLexicon:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise LoaderError(f"cannot read the date lexicon: {e}", path=str(path)) from e
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise LoaderError(f"invalid YAML: {e}", path=str(path), line=line) from e
-    return DateLexicon(data, str(path))
+    return DateLexicon(read_yaml(path), str(path))
 
 
 # ---------------------------------------------------------------------------------------------

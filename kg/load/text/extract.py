@@ -18,7 +18,7 @@ from itertools import pairwise
 
 from kg.load.text.dates import DateMention, find_dates, resolve_relative
 from kg.load.text.lexicon import CLOSE, DCLOSE, DOPEN, OPEN, Lexicon, Trigger, lexicon
-from kg.load.text.mentions import DocMentions, Mention, MentionFinder
+from kg.load.text.mentions import DocMentions, Mention, MentionFinder, document_entity
 from kg.load.text.numbers import Count, find_counts
 from kg.load.text.sentences import split_sentences
 from kg.model import Claim, Document, Event, Evidence, Extraction, Participant, slugify
@@ -285,9 +285,7 @@ class ReportExtractor:
     def _use_state(self, m: Mention, state: str, st: _State) -> None:
         ent = st.dm.entities.get(state)
         if ent is None:
-            ref = self.r.entity(state.rsplit("/", 1)[-1])
-            ent = type(ref)(id=ref.id, label=ref.label, type=ref.type, wikidata=ref.wikidata)
-            st.dm.entities[state] = ent
+            ent = st.dm.entities[state] = document_entity(self.r.entity(state.rsplit("/", 1)[-1]))
         ent.add_mention(m.text)
         m.entity, m.cls = state, "State"
 
@@ -317,8 +315,6 @@ class ReportExtractor:
                     for obj in objs:
                         if not sub.entity or not obj.entity or sub.entity == obj.entity:
                             continue
-                        if att and sub.entity == att.source and rule.predicate == "supports":
-                            pass
                         st.add_relation(
                             Claim(
                                 subject=sub.entity,
@@ -468,7 +464,6 @@ class ReportExtractor:
                 touched.append(st.current)
             elif re.match(r"^(?:they|it|he|she|their)\b", low):
                 self._place(s, st, st.current, only_if_missing=True)
-        st.sentence_events = created or touched
         for claim, i in list(st.pending_statements):
             if i == s.index:
                 target = (created or touched)[0] if created or touched else st.current
@@ -970,7 +965,6 @@ class _State:
     dm: DocMentions
     report_date: dt.date | None
     current: Event | None = None
-    sentence_events: list[Event] = field(default_factory=list)
     pending_statements: list[tuple[Claim, int]] = field(default_factory=list)
     pending_roles: list[tuple[str, Claim]] = field(default_factory=list)
     _seen: set[tuple[str, str, str | None, str | None]] = field(default_factory=set)

@@ -16,7 +16,7 @@ from typing import Any
 from kg.errors import LoaderError
 from kg.ontology import Ontology, ontology
 from kg.paths import loaders_dir
-from kg.reference import load_yaml_with_lines
+from kg.yamlfile import read_yaml
 
 OPEN, CLOSE = "\u27e6", "\u27e7"  # entity placeholder ⟦n⟧
 DOPEN, DCLOSE = "\u27ea", "\u27eb"  # demonym placeholder ⟪n⟫
@@ -133,7 +133,7 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
 
     def read(name: str) -> dict[str, Any]:
         path = folder / name
-        data = load_yaml_with_lines(path) if path.is_file() else None
+        data = read_yaml(path, lines=True) if path.is_file() else None
         if not isinstance(data, dict):
             raise LoaderError("expected a YAML mapping", path=str(path))
         return data

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from kg.load.text.lexicon import Lexicon
@@ -37,6 +37,12 @@ _QUOTED_NAME = re.compile(
     r"(?i:call[ -]?sign|nom de guerre|known as|nicknamed|alias)\s+"
     r"(?:[\"“']([^\"”'\n]{2,40}?)[,.]?[\"”']|([A-Z][\w-]{1,30}))",
 )
+
+
+def document_entity(ref: Entity) -> Entity:
+    """A document's own record of a reference entity: identity and type, no aliases (those
+    live in the reference graph) and no mentions yet."""
+    return replace(ref, resolved=True, mentions=[], aliases=[], generic=[])
 
 
 @dataclass
@@ -99,17 +105,7 @@ class MentionFinder:
         ref = self.r.entity(eid)
         ent = dm.entities.get(ref.id)
         if ent is None:
-            ent = Entity(
-                id=ref.id,
-                label=ref.label,
-                type=ref.type,
-                resolved=True,
-                wikidata=ref.wikidata,
-                country=ref.country,
-                lat=ref.lat,
-                lon=ref.lon,
-            )
-            dm.entities[ref.id] = ent
+            ent = dm.entities[ref.id] = document_entity(ref)
         ent.add_mention(text)
         return ref.id
 
@@ -688,34 +684,7 @@ def _modifies(word: str) -> bool:
 
 
 _DETERMINERS = {"the", "these", "those", "its", "their", "this", "that"}
-_NOT_ADJ = {
-    "of",
-    "in",
-    "at",
-    "to",
-    "for",
-    "from",
-    "by",
-    "with",
-    "on",
-    "and",
-    "or",
-    "the",
-    "a",
-    "an",
-    "that",
-    "this",
-    "who",
-    "which",
-    "were",
-    "was",
-    "are",
-    "is",
-    "be",
-    "been",
-    "as",
-    "into",
-}
+_NOT_ADJ = _FUNCTION_WORDS | {"the", "a", "an", "this", "who", "which"}
 
 
 def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:

@@ -21,10 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Generic, NoReturn, TypeVar
 
-import yaml
-
 from kg.errors import LoaderError
 from kg.paths import loaders_dir
+from kg.yamlfile import read_yaml
 
 QUALIFIERS = (
     "exact",
@@ -301,17 +300,7 @@ def _default_lexicon() -> NumberLexicon:
 
 
 def _read_lexicon(path: Path) -> NumberLexicon:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise LoaderError(f"cannot read the number lexicon: {e}", path=str(path)) from e
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise LoaderError(f"invalid YAML: {e}", path=str(path), line=line) from e
-    return NumberLexicon(data, str(path))
+    return NumberLexicon(read_yaml(path), str(path))
 
 
 # ---------------------------------------------------------------------------------------------
