@@ -125,8 +125,11 @@ class KGStore:
         target = ox.NamedNode(graph)  # validates the IRI
         staging = ox.NamedNode(_STAGING + hashlib.sha1(graph.encode()).hexdigest())
         staged = [ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads]
+        # The graph names are NamedNode terms (validated and escaped by pyoxigraph), never
+        # user text; SPARQL Update has no parameters for graph names.
         try:
-            self._store.remove_graph(staging) if self._store.contains_named_graph(staging) else None
+            if self._store.contains_named_graph(staging):
+                self._store.remove_graph(staging)
             if staged:
                 self._store.extend(staged)
                 self._store.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")
