@@ -144,6 +144,126 @@ def extract(file: str, report_date: str | None, fmt: str) -> None:
         click.echo(f"event {e['type']} {e['date'] or '?'} {where}: {roles}; fatalities: {counts}")
 
 
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.UsageError(f"parameters are -p key=value, got {pair!r}")
+        out[key.strip()] = value
+    return out
+
+
+def _emit_query_rows(rows: Any, params: list[str], fmt: str) -> None:
+    from kg.ontology import ontology
+
+    data_ns = ontology().data_ns
+    if fmt == "json":
+        emit_json(rows.rows)
+        return
+    cols = [v for v in rows.variables if v not in params]
+    short = [
+        {
+            k: (f"kg:{v[len(data_ns) :]}" if isinstance(v, str) and v.startswith(data_ns) else v)
+            for k, v in r.items()
+        }
+        for r in rows.rows
+    ]
+    emit_rows(short, cols, fmt)
+
+
+@cli.command()
+@format_option()
+def queries(fmt: str) -> None:
+    """List the named queries with their parameters."""
+    from kg.query.registry import registry
+
+    rows = []
+    for q in registry().values():
+        params = ", ".join(f"{p.name}{'' if p.required else '?'}: {p.type}" for p in q.params)
+        rows.append({"name": q.name, "parameters": params, "description": q.description})
+    emit_rows(rows, ["name", "parameters", "description"], fmt)
+
+
+@cli.command()
+@click.argument("name")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A parameter of the query (repeatable).",
+)
+@click.option(
+    "--as-of", metavar="DATE", help="Shorthand for -p as_of=DATE, for queries that take it."
+)
+@format_option()
+@click.pass_obj
+@_errors
+def query(obj: _Ctx, name: str, params: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+    """Run the named query NAME (see `kg queries`) with -p key=value parameters."""
+    from kg.query.registry import get_query, run_named
+
+    values = _parse_params(params)
+    if as_of:
+        values["as_of"] = as_of
+    q = get_query(name)
+    rows = run_named(name, values, obj.store())
+    _emit_query_rows(rows, [p.name for p in q.params], fmt)
+
+
+@cli.command()
+@format_option()
+@click.pass_obj
+@_errors
+def contested(obj: _Ctx, fmt: str) -> None:
+    """Every fact that can have one true value but has several (fatalities, dates, places),
+    with each value, who said it and the evidence."""
+    from kg.query.registry import run_named
+
+    rows = run_named("contested", {}, obj.store())
+    if fmt != "table":
+        _emit_query_rows(rows, ["subject"] if fmt == "csv" else [], fmt)
+        return
+    from kg.ontology import ontology
+
+    data_ns = ontology().data_ns
+    current = None
+    for r in rows.rows:
+        key = (r["subject"], r["property"])
+        if key != current:
+            current = key
+            click.echo(f"{str(r['subject']).replace(data_ns, 'kg:')} {r['property']}:")
+        q = "" if r["qualifier"] == "exact" else r["qualifier"].replace("_", " ") + " "
+        who = r["source"] or "the report"
+        if r["cited_by"]:
+            who += f" via {r['cited_by']}"
+        click.echo(f"  {q}{r['value']}  according to {who}  ({r['document']})")
+        if r["evidence"]:
+            click.echo(f'      "{r["evidence"]}"')
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--from", "date_from", metavar="DATE", help="Earliest date.")
+@click.option("--to", "date_to", metavar="DATE", help="Latest date.")
+@format_option()
+@click.pass_obj
+@_errors
+def timeline(obj: _Ctx, name: str, date_from: str | None, date_to: str | None, fmt: str) -> None:
+    """An actor's events in date order, with fatality ranges where sources disagree."""
+    from kg.query.registry import run_named
+
+    values = {"actor": name}
+    if date_from:
+        values["from"] = date_from
+    if date_to:
+        values["to"] = date_to
+    rows = run_named("timeline", values, obj.store())
+    _emit_query_rows(rows, ["actor", "from", "to", "event"] if fmt == "table" else [], fmt)
+
+
 @cli.command()
 @click.argument("name")
 @format_option(choices=("table", "json"))
