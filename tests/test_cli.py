@@ -13,7 +13,20 @@ from conftest import EXAMPLES, KGO, actor, kg, make_report, stats
 
 from kg.cli.main import cli
 
-COMMANDS = ["demo", "eval", "export", "extract", "ingest", "show", "sparql", "stats"]
+COMMANDS = [
+    "contested",
+    "demo",
+    "eval",
+    "export",
+    "extract",
+    "ingest",
+    "queries",
+    "query",
+    "show",
+    "sparql",
+    "stats",
+    "timeline",
+]
 
 
 @pytest.fixture(scope="module")

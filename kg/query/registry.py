@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -90,7 +91,7 @@ def prologue() -> str:
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items())
 
 
-def bind(text: str, values: dict[str, ox.NamedNode | ox.Literal | None]) -> str:
+def bind(text: str, values: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
     """Join ``values`` to the outermost group of the query as one VALUES row."""
     if not values:
         return text
