@@ -127,27 +127,121 @@ def find_entity(name: str, store: KGStore) -> str:
         return hits[0]
     if len(hits) > 1:
         raise QueryError(f"{name!r} is ambiguous: {', '.join(hits)}; give the IRI")
-    close = sorted({str(r["l"]) for r in rows if want and want[0] in key_tokens(str(r["l"]))})
-    hint = f" (did you mean: {', '.join(close[:8])}?)" if close else ""
+    import difflib
+
+    labels = sorted({str(r["l"]) for r in rows})
+    folded = {" ".join(key_tokens(lab)): lab for lab in labels}
+    close = [
+        folded[k] for k in difflib.get_close_matches(" ".join(want), list(folded), n=5, cutoff=0.6)
+    ]
+    close += [lab for lab in labels if want and want[0] in key_tokens(lab) and lab not in close]
+    hint = f" (closest known names: {', '.join(close[:6])})" if close else ""
     raise QueryError(f"no entity called {name!r} in the store{hint}")
 
 
-def show(name: str, store: KGStore) -> dict[str, Any]:
+def show(name: str, store: KGStore, *, as_of: str | None = None) -> dict[str, Any]:
     """Everything the store knows about an entity: labels, type, relations with their
-    sources and evidence, and the events it took part in with their fatality claims."""
+    sources and evidence, and the events it took part in with their fatality claims.
+
+    ``as_of`` (YYYY[-MM[-DD]]) keeps only relations valid on that date and events before it.
+    """
     from kg.query.show import entity_view
 
-    return entity_view(find_entity(name, store), store)
+    return entity_view(find_entity(name, store), store, as_of=as_of)
+
+
+def query(name: str, store: KGStore, **params: str) -> Rows:
+    """Run a named query (see ``queries/``) with text parameters.
+
+    >>> rows = query("affiliations", store, actor="JNIM")  # doctest: +SKIP
+    """
+    from kg.query.registry import run_named
+
+    return run_named(name, {k: v for k, v in params.items() if v is not None}, store)
+
+
+def actor_graph(store: KGStore) -> Any:
+    """The :class:`~kg.query.paths.ActorGraph` of the store (for path questions)."""
+    from kg.query.paths import ActorGraph
+
+    return ActorGraph.from_store(store)
+
+
+def path(
+    a: str,
+    b: str,
+    store: KGStore,
+    *,
+    max_hops: int = 4,
+    via: list[str] | None = None,
+    as_of: str | None = None,
+    actors_only: bool = False,
+    all_paths: bool = False,
+) -> list[list[dict[str, Any]]]:
+    """Paths from actor ``a`` to actor ``b``: the shortest one, or every simple path of at most
+    ``max_hops`` hops with ``all_paths``. Each hop gives its relation, dates and sources.
+
+    >>> [h["relation"] for h in path("JNIM", "Ukraine", store)[0]]  # doctest: +SKIP
+    ['perpetrator', 'target', 'severedRelationsWith']
+    """
+    g = actor_graph(store)
+    ia, ib = find_entity(a, store), find_entity(b, store)
+    if all_paths:
+        return g.all_paths(ia, ib, max_hops=max_hops, via=via, as_of=as_of, actors_only=actors_only)
+    hops = g.shortest_path(ia, ib, via=via, as_of=as_of, actors_only=actors_only)
+    if not hops:
+        return []
+    steps = len(hops) - sum(1 for h in hops if h["through_event"])
+    return [hops] if steps <= max_hops else []
+
+
+def neighbors(
+    name: str,
+    store: KGStore,
+    *,
+    hops: int = 1,
+    via: list[str] | None = None,
+    as_of: str | None = None,
+    actors_only: bool = False,
+) -> list[dict[str, Any]]:
+    """The ego network of an entity: every node within ``hops`` hops, with its distance."""
+    g = actor_graph(store)
+    dist = g.neighbourhood(
+        find_entity(name, store), hops, via=via, as_of=as_of, actors_only=actors_only
+    )
+    rows = []
+    for node, d in dist.items():
+        n = g.nodes.get(node)
+        rows.append(
+            {
+                "id": node,
+                "label": g.label(node),
+                "kind": n.kind if n else "",
+                "type": n.type if n else "",
+                "distance": d,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["distance"], r["kind"], r["label"]))
+
+
+def analyze(store: KGStore, *, as_of: str | None = None, top: int = 10) -> dict[str, Any]:
+    """Centrality, brokers, communities and components of the actor graph."""
+    return actor_graph(store).analyze(as_of=as_of, top=top)
 
 
 __all__ = [
     "KGError",
+    "actor_graph",
+    "analyze",
     "export",
     "extract_file",
     "extract_text",
     "find_entity",
     "ingest",
+    "neighbors",
     "open_store",
+    "path",
+    "query",
     "show",
     "sparql",
     "stats",

@@ -14,12 +14,15 @@ from conftest import EXAMPLES, KGO, actor, kg, make_report, stats
 from kg.cli.main import cli
 
 COMMANDS = [
+    "analyze",
     "contested",
     "demo",
     "eval",
     "export",
     "extract",
     "ingest",
+    "neighbors",
+    "path",
     "queries",
     "query",
     "show",

@@ -264,16 +264,187 @@ def timeline(obj: _Ctx, name: str, date_from: str | None, date_to: str | None, f
     _emit_query_rows(rows, ["actor", "from", "to", "event"] if fmt == "table" else [], fmt)
 
 
+_VIA_HELP = (
+    "Relation groups to follow, comma-separated: affiliation, succession, support, hostility, "
+    "location, event (default: all but location)."
+)
+
+
+def _via(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _as_of_option() -> Any:
+    return click.option(
+        "--as-of", metavar="DATE", help="Only relations valid on this date (YYYY[-MM[-DD]])."
+    )
+
+
+def _check_date(value: str | None) -> str | None:
+    import re
+
+    if value is not None and not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", value):
+        raise click.BadParameter(
+            f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--as-of"
+        )
+    return value
+
+
+def _echo_path(hops: list[dict[str, Any]]) -> None:
+    if not hops:
+        return
+    click.echo(f"  {hops[0]['from_label']}")
+    for h in hops:
+        rel = h["relation"]
+        arrow = f"--{rel}-->" if h["forward"] else f"<--{rel}--"
+        when = ""
+        if h["valid_from"] or h["valid_until"]:
+            when = f" [{h['valid_from'] or '…'} – {h['valid_until'] or '…'}]"
+        inherited = f" (inherited from {h['inherited_from']})" if h["inherited_from"] else ""
+        click.echo(f"    {arrow} {h['to_label']}{when}{inherited}")
+        for s in h["sources"][:3]:
+            who = s["source"] or "the document"
+            click.echo(f"          said by {who} in {s['document']!r}")
+        if len(h["sources"]) > 3:
+            click.echo(f"          and {len(h['sources']) - 3} more source(s)")
+
+
 @cli.command()
-@click.argument("name")
+@click.argument("a")
+@click.argument("b")
+@click.option(
+    "--max-hops",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 12),
+    help="Longest path to report.",
+)
+@click.option(
+    "--all",
+    "all_paths",
+    is_flag=True,
+    help="Every simple path up to --max-hops, not only the shortest.",
+)
+@click.option("--via", metavar="GROUPS", help=_VIA_HELP)
+@click.option(
+    "--actors-only", is_flag=True, help="Join actors directly instead of through event nodes."
+)
+@_as_of_option()
 @format_option(choices=("table", "json"))
 @click.pass_obj
 @_errors
-def show(obj: _Ctx, name: str, fmt: str) -> None:
+def path(
+    obj: _Ctx,
+    a: str,
+    b: str,
+    max_hops: int,
+    all_paths: bool,
+    via: str | None,
+    actors_only: bool,
+    as_of: str | None,
+    fmt: str,
+) -> None:
+    """How actor A is connected to actor B: each hop with its relation, dates and sources."""
+    from kg.api import path as do_path
+
+    paths = do_path(
+        a,
+        b,
+        obj.store(),
+        max_hops=max_hops,
+        via=_via(via),
+        as_of=_check_date(as_of),
+        actors_only=actors_only,
+        all_paths=all_paths,
+    )
+    if fmt == "json":
+        emit_json(paths)
+        return
+    if not paths:
+        click.echo(
+            f"no path of at most {max_hops} hops between {a} and {b}"
+            + (f" on {as_of}" if as_of else ""),
+            err=True,
+        )
+        raise SystemExit(1)
+    for i, hops in enumerate(paths, 1):
+        steps = len(hops) - sum(1 for h in hops if h["through_event"])
+        click.echo(f"path {i} ({steps} hop{'s' if steps != 1 else ''}):")
+        _echo_path(hops)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--hops", default=1, show_default=True, type=click.IntRange(1, 6))
+@click.option("--via", metavar="GROUPS", help=_VIA_HELP)
+@click.option(
+    "--actors-only", is_flag=True, help="Join actors directly instead of through event nodes."
+)
+@_as_of_option()
+@format_option()
+@click.pass_obj
+@_errors
+def neighbors(
+    obj: _Ctx, name: str, hops: int, via: str | None, actors_only: bool, as_of: str | None, fmt: str
+) -> None:
+    """The ego network of NAME: everything within --hops hops, with its distance."""
+    from kg.api import neighbors as do_neighbors
+
+    rows = do_neighbors(
+        name,
+        obj.store(),
+        hops=hops,
+        via=_via(via),
+        as_of=_check_date(as_of),
+        actors_only=actors_only,
+    )
+    emit_rows(rows, ["distance", "label", "kind", "type", "id"], fmt)
+
+
+@cli.command()
+@click.option("--top", default=10, show_default=True, type=click.IntRange(1, 1000))
+@_as_of_option()
+@format_option(choices=("table", "json"))
+@click.pass_obj
+@_errors
+def analyze(obj: _Ctx, top: int, as_of: str | None, fmt: str) -> None:
+    """Degree and betweenness centrality, brokers between communities, connected components."""
+    from kg.api import analyze as do_analyze
+
+    res = do_analyze(obj.store(), as_of=_check_date(as_of), top=top)
+    if fmt == "json":
+        emit_json(res)
+        return
+    click.echo(f"actor graph: {res['nodes']} actors, {res['edges']} ties")
+    for key, title in (
+        ("degree", "most connected (degree centrality)"),
+        ("betweenness", "most between others (betweenness centrality)"),
+    ):
+        click.echo(f"\n{title}:")
+        for r in res[key]:
+            click.echo(f"  {r['score']:.3f}  {r['label']}")
+    click.echo("\nbrokers (linking communities):")
+    for r in res["brokers"]:
+        click.echo(f"  {r['betweenness']:.3f}  {r['label']}  ({r['communities']} communities)")
+    click.echo(f"\ncommunities: {len(res['communities'])} largest shown")
+    for c in res["communities"]:
+        click.echo(f"  {c['size']:>4}  {', '.join(c['members'])}")
+    click.echo(f"\nconnected components: {len(res['components'])} largest shown")
+    for c in res["components"]:
+        click.echo(f"  {c['size']:>4}  {', '.join(c['members'])}")
+
+
+@cli.command()
+@click.argument("name")
+@_as_of_option()
+@format_option(choices=("table", "json"))
+@click.pass_obj
+@_errors
+def show(obj: _Ctx, name: str, as_of: str | None, fmt: str) -> None:
     """Show an entity: aliases, type, relations with their sources, and events."""
     from kg.api import show as do_show
 
-    view = do_show(name, obj.store())
+    view = do_show(name, obj.store(), as_of=_check_date(as_of))
     if fmt == "json":
         emit_json(view)
         return

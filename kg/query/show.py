@@ -24,7 +24,7 @@ def _label_map(store: KGStore, iris: set[str]) -> dict[str, str]:
     return out
 
 
-def entity_view(iri: str, store: KGStore) -> dict[str, Any]:
+def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[str, Any]:
     """A dict describing the entity ``iri`` (see :func:`kg.api.show`)."""
     o = ontology()
     p = _prefixes()
@@ -51,6 +51,7 @@ def entity_view(iri: str, store: KGStore) -> dict[str, Any]:
     rel_q = (
         p
         + """SELECT ?e ?dir ?p ?other ?src ?via ?doc ?title ?text ?rule ?conf ?from ?until ?hedge
+               ?ofrom ?ountil
         WHERE {
           { ?c kgo:subject ?e ; kgo:object ?other . BIND("out" AS ?dir) }
           UNION { ?c kgo:object ?e ; kgo:subject ?other . BIND("in" AS ?dir) }
@@ -63,9 +64,20 @@ def entity_view(iri: str, store: KGStore) -> dict[str, Any]:
           OPTIONAL { ?c kgo:evidence/kgo:text ?text } OPTIONAL { ?c kgo:rule ?rule }
           OPTIONAL { ?c kgo:confidence ?conf } OPTIONAL { ?c kgo:validFrom ?from }
           OPTIONAL { ?c kgo:validUntil ?until } OPTIONAL { ?c kgo:hedge ?hedge }
+          OPTIONAL { ?other kgo:validFrom ?ofrom } OPTIONAL { ?other kgo:validUntil ?ountil }
         }"""
     )
     rels = store.select(rel_q, e=iri).rows
+    if as_of:
+        rels = [
+            r
+            for r in rels
+            if (r["from"] is None or str(r["from"]) <= as_of)
+            and (r["until"] is None or str(r["until"]) > as_of)
+            # and the other side existed then (the Africa Corps did not in 2016)
+            and (r["ofrom"] is None or str(r["ofrom"]) <= as_of)
+            and (r["ountil"] is None or str(r["ountil"]) > as_of)
+        ]
     ev_q = (
         p
         + """SELECT ?e ?ev ?role ?type ?date ?place ?country ?doc WHERE {
@@ -75,6 +87,8 @@ def entity_view(iri: str, store: KGStore) -> dict[str, Any]:
           OPTIONAL { ?ev kgo:country ?country } }"""
     )
     evs = store.select(ev_q, e=iri).rows
+    if as_of:
+        evs = [r for r in evs if r["date"] is not None and str(r["date"])[: len(as_of)] <= as_of]
     ev_ids = sorted({r["ev"] for r in evs})
     counts: dict[str, list[dict[str, Any]]] = {}
     for ev in ev_ids:
@@ -161,6 +175,7 @@ def entity_view(iri: str, store: KGStore) -> dict[str, Any]:
         "types": types,
         "resolved": resolved,
         "aliases": aliases,
+        "as_of": as_of,
         "relations": relations,
         "events": events,
     }

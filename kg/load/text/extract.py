@@ -390,6 +390,9 @@ class ReportExtractor:
         touched: list[Event] = []
         created: list[Event] = []
         for a, b, trig in hits:
+            ca, cb = s.clause_of(a)
+            if any(h in low[ca:cb] for h in self.lex.habitual):
+                continue  # "have fought the army for years": not one incident
             if trig.pos == "noun":
                 prev = low[:a].split()[-2:]
                 if (prev and prev[-1] in self.lex.definite) or (

@@ -97,6 +97,7 @@ class Lexicon:
     triggers: list[Trigger] = field(default_factory=list)
     definite: set[str] = field(default_factory=set)
     new_incident: list[str] = field(default_factory=list)
+    habitual: list[str] = field(default_factory=list)
     participatory: set[str] = field(default_factory=set)
     location_prepositions: list[str] = field(default_factory=list)
     fatality_verbs: list[str] = field(default_factory=list)
@@ -209,6 +210,7 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
     lex.triggers.sort(key=lambda t: -len(t.phrase))
     lex.definite = {str(x).lower() for x in ev.get("definite") or []}
     lex.new_incident = [str(x).lower() for x in ev.get("new_incident") or []]
+    lex.habitual = [str(x).lower() for x in ev.get("habitual") or []]
     lex.participatory = set(_classes(o, ev.get("participatory"), str(folder / "events.yaml")))
     lex.location_prepositions = sorted(
         (str(x).lower() for x in ev.get("location_prepositions") or []), key=len, reverse=True
