@@ -112,7 +112,12 @@ def find_entity(name: str, store: KGStore) -> str:
 
     o = ontology()
     if name.startswith(("http://", "https://")):
-        return name
+        import pyoxigraph as ox
+
+        try:
+            return ox.NamedNode(name).value
+        except ValueError:
+            raise QueryError(f"{name!r} is not a valid IRI") from None
     ref = default_resolver().lookup(name)
     if ref is not None:
         return ref.id

@@ -92,7 +92,9 @@ def prologue() -> str:
 
 
 def bind(text: str, values: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:
-    """Join ``values`` to the outermost group of the query as one VALUES row."""
+    """Join ``values`` as one VALUES row to the outermost group of the query and to every
+    nested group that mentions a parameter, so that FILTERs at any depth see them (joining the
+    same constant row again changes no answer)."""
     if not values:
         return text
     m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
@@ -100,7 +102,53 @@ def bind(text: str, values: Mapping[str, ox.NamedNode | ox.Literal | None]) -> s
         raise QueryError("the query has no WHERE { ... } to bind parameters in")
     names = " ".join(f"?{k}" for k in values)
     row = " ".join("UNDEF" if v is None else str(v) for v in values.values())
-    return f"{text[: m.end()]}\n  VALUES ({names}) {{ ({row}) }}\n{text[m.end() :]}"
+    block = f" VALUES ({names}) {{ ({row}) }} "
+    mention = re.compile(r"\?(?:" + "|".join(re.escape(k) for k in values) + r")\b")
+    out: list[str] = []
+    last = 0
+    for start, end in _groups(text, m.end() - 1):
+        body = text[start + 1 : end]
+        if start != m.end() - 1 and (
+            re.match(r"\s*SELECT\b", body, re.I) or not mention.search(body)
+        ):
+            continue
+        out += [text[last : start + 1], block]
+        last = start + 1
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _groups(text: str, first: int) -> list[tuple[int, int]]:
+    """Offsets of every group pattern ``{ ... }`` from the WHERE clause on (the outermost
+    first), skipping VALUES data blocks, strings, IRIs and comments."""
+    out: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool]] = []
+    i = first
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            nl = text.find("\n", i)
+            i = n if nl < 0 else nl
+            continue
+        if c in "\"'":
+            j = i + 1
+            while j < n and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", text[i:]):
+            i = text.index(">", i) + 1
+            continue
+        if c == "{":
+            data = bool(re.search(r"\bVALUES\s*(?:\?\w+|\([^)]*\))\s*$", text[:i], re.I))
+            stack.append((i, data))
+        elif c == "}" and stack:
+            start, data = stack.pop()
+            if not data:
+                out.append((start, i))
+        i += 1
+    return sorted(out)
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -190,17 +238,28 @@ def to_term(param: Param, value: str, store: Any) -> ox.NamedNode | ox.Literal:
 
         return ox.NamedNode(find_entity(value, store))
     if param.type == "date":
-        if not _DATE_RX.match(value.strip()):
+        v = value.strip()
+        if not _DATE_RX.match(v) or not _real_date(v):
             raise QueryError(
-                f"parameter {param.name}: {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
+                f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
             )
-        return ox.Literal(value.strip())
+        return ox.Literal(v)
     if param.type == "integer":
         try:
             return ox.Literal(str(int(value)), datatype=ox.NamedNode(XSD + "integer"))
         except ValueError:
             raise QueryError(f"parameter {param.name}: {value!r} is not a whole number") from None
     return ox.Literal(value)
+
+
+def _real_date(v: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat((v + "-01-01")[:10] if len(v) < 10 else v)
+    except ValueError:
+        return False
+    return True
 
 
 def run_named(name: str, params: dict[str, str], store: Any) -> Any:
