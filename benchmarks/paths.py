@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.query.paths import ActorGraph, Edge, Node, Source  # noqa: E402
+from kg.query.paths import ActorGraph, Edge, Node, Source
 
 
 def generate(actors: int, events: int, ties: int, seed: int = 1) -> ActorGraph:
@@ -77,14 +77,14 @@ def main() -> str:
     rng = np.random.default_rng(2)
     pairs = [(f"a{x}", f"a{y}") for x, y in rng.integers(0, args.actors, size=(args.pairs, 2))]
     sp, sp90 = median_ms(lambda a, b: g.shortest_path(a, b), pairs)
-    base_sp, base_sp90 = median_ms(lambda a, b: nx.shortest_path(view, a, b), pairs)
+    base_sp, _base_sp90 = median_ms(lambda a, b: nx.shortest_path(view, a, b), pairs)
     t1 = time.perf_counter()
     g.neighbourhood("a0", 1)  # builds the sparse matrix once
     csr_s = time.perf_counter() - t1
     starts = [(a,) for a, _ in pairs]
     nb, nb90 = median_ms(lambda a: g.neighbourhood(a, 2), starts)
     few = starts[: max(5, args.pairs // 3)]
-    base_nb, base_nb90 = median_ms(lambda a: nx.ego_graph(view, a, radius=2), few)
+    base_nb, _base_nb90 = median_ms(lambda a: nx.ego_graph(view, a, radius=2), few)
     peak_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     lines = [
         "## Path and neighbourhood queries at scale (issue #3)",
@@ -95,7 +95,8 @@ def main() -> str:
         f"Built in {build_s:.0f} s (view) + {csr_s:.1f} s (sparse matrix, once); "
         f"peak memory {peak_gb:.1f} GB. {args.pairs} random actor pairs.",
         "",
-        "| query | median | p90 | baseline (same graph, same run) | baseline median | baseline / ours |",
+        "| query | median | p90 | baseline (same graph, same run) | baseline median "
+        "| baseline / ours |",
         "|---|---|---|---|---|---|",
         f"| shortest path (`kg path`) | {sp:.1f} ms | {sp90:.1f} ms | networkx one-sided BFS "
         f"| {base_sp:.1f} ms | {base_sp / sp:.1f}x |",
