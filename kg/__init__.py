@@ -24,7 +24,7 @@ _API = {
     "extract_file": "kg.api",
     "extract_text": "kg.api",
     "show": "kg.api",
-    "query": "kg.api",
+    "named_query": "kg.api",
     "path": "kg.api",
     "neighbors": "kg.api",
     "analyze": "kg.api",

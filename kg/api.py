@@ -155,10 +155,10 @@ def show(name: str, store: KGStore, *, as_of: str | None = None) -> dict[str, An
     return entity_view(find_entity(name, store), store, as_of=as_of)
 
 
-def query(name: str, store: KGStore, **params: str) -> Rows:
+def named_query(name: str, store: KGStore, **params: str) -> Rows:
     """Run a named query (see ``queries/``) with text parameters.
 
-    >>> rows = query("affiliations", store, actor="JNIM")  # doctest: +SKIP
+    >>> rows = named_query("affiliations", store, actor="JNIM")  # doctest: +SKIP
     """
     from kg.query.registry import run_named
 
@@ -243,10 +243,10 @@ __all__ = [
     "extract_text",
     "find_entity",
     "ingest",
+    "named_query",
     "neighbors",
     "open_store",
     "path",
-    "query",
     "show",
     "sparql",
     "stats",

@@ -422,3 +422,13 @@ def test_a_leading_attribution_covers_every_clause_without_its_own():
         key=lambda t: t[0],
     )
     assert counts == [(12, "at_least", actor("reuters")), (15, "exact", actor("afp"))]
+
+
+def test_a_dated_change_gives_the_claim_its_start():
+    ex = extract_text(
+        "Burkina Faso severed diplomatic relations with Ukraine on Monday. "
+        "Its army chief died in August 2023.",
+        report_date="2024-08-14",
+    )
+    [claim] = [r for r in ex.relations if r.predicate == "severedRelationsWith"]
+    assert claim.valid_from == "2024-08-12"  # the Monday before the report

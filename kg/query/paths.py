@@ -164,6 +164,8 @@ class ActorGraph:
             for e in out:
                 if e.group in ("succession", "event") or pred not in (e.u, e.v):
                     continue
+                if e.valid_from is not None and e.valid_from >= when:
+                    continue  # a tie that began after the transition stays the predecessor's
                 other = e.v if e.u == pred else e.u
                 if other == succ:
                     continue

@@ -69,6 +69,25 @@ def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[s
     )
     rels = store.select(rel_q, e=iri).rows
     if as_of:
+        # a succession closes the entity's other ties from the transition date
+        closed_at = min(
+            (
+                str(r["from"])
+                for r in rels
+                if r["dir"] == "out"
+                and o.local(r["p"]) == "succeededBy"
+                and r["from"]
+                and str(r["from"]) <= as_of
+            ),
+            default=None,
+        )
+        if closed_at:
+            rels = [
+                r
+                for r in rels
+                if o.local(r["p"]) in ("succeededBy", "precededBy")
+                or (r["from"] is not None and str(r["from"]) >= closed_at)
+            ]
         rels = [
             r
             for r in rels

@@ -311,6 +311,7 @@ class ReportExtractor:
                 else:
                     objs = [x for x in self._ph(s, m, "O") if self._fits(x, rule.object, st)]
                 att = self._source_at(s, m.start(), attributions)
+                since = self._clause_date(s, m.start(), m.end(), st) if rule.dated else None
                 for sub in subs:
                     for obj in objs:
                         if not sub.entity or not obj.entity or sub.entity == obj.entity:
@@ -326,8 +327,30 @@ class ReportExtractor:
                                 rule=rule.id,
                                 confidence=round(rule.confidence * factor, 3),
                                 hedge=hedge,
+                                valid_from=since,
                             )
                         )
+
+    def _clause_date(self, s: _Sentence, tpos: int, tend: int, st: _State) -> str | None:
+        """The absolute date written right at the cue: inside it, just after it ("cut ties
+        with Kyiv on Sunday") or just before it ("On Sunday, Mali cut ties"), in its clause."""
+        a, b = s.clause_of(tpos)
+        lo = s.tpos[a] if a < len(s.tpos) else 0
+        hi = s.tpos[b - 1] + 1 if 0 < b <= len(s.tpos) else len(s.text)
+        start = s.tpos[tpos] if tpos < len(s.tpos) else 0
+        end = s.tpos[tend - 1] + 1 if 0 < tend <= len(s.tpos) else len(s.text)
+        for d in find_dates(s.text, st.report_date):
+            near = start - 30 <= d.start <= end + 30
+            dateline = re.match(r"^\s*[-–—]", s.text[d.end :])
+            if (
+                d.relation == "absolute"
+                and d.value
+                and lo <= d.start < hi
+                and near
+                and not dateline
+            ):
+                return d.value
+        return None
 
     # -- statements ----------------------------------------------------------------------
     def _statements(self, s: _Sentence, st: _State, attributions: list[_Attribution]) -> None:

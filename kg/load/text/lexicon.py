@@ -54,6 +54,7 @@ class RelationRule:
     subject: list[str]
     object: list[str]
     confidence: float = 0.9
+    dated: bool = False
 
 
 @dataclass
@@ -159,6 +160,7 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
                 subject=_classes(o, item.get("subject"), w),
                 object=_classes(o, item.get("object"), w),
                 confidence=float(item.get("confidence", 0.9)),
+                dated=bool(item.get("dated", False)),
             )
         )
 
