@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kg.ontology import RDF, RDFS, SKOS, ontology
+from kg.ontology import ontology, sparql_prologue
 from kg.store.oxigraph import KGStore
 
 
@@ -17,9 +17,7 @@ def key_facts(store: KGStore) -> dict[str, Any]:
     fatality claims, and contested values of functional properties."""
     o = ontology()
     ref = o.entity_iri("doc", "reference")
-    pre = (
-        f"PREFIX kgo: <{o.ns}>\nPREFIX skos: <{SKOS}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
-    )
+    pre = sparql_prologue()
     labels = {
         r["x"]: str(r["l"])
         for r in store.select(pre + "SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }").rows

@@ -6,24 +6,13 @@ import io
 import json
 from typing import Any
 
-from kg.ontology import GEO, OWL, RDF, RDFS, SKOS, XSD, ontology
+from kg.ontology import prefixes
 from kg.store.oxigraph import KGStore
 
 
 def jsonld_context() -> dict[str, Any]:
     """The JSON-LD ``@context`` of the project's terms."""
-    o = ontology()
-    return {
-        "kgo": o.ns,
-        "kg": o.data_ns,
-        "skos": SKOS,
-        "owl": OWL,
-        "rdf": RDF,
-        "rdfs": RDFS,
-        "xsd": XSD,
-        "geo": GEO,
-        "wd": "http://www.wikidata.org/entity/",
-    }
+    return dict(prefixes())
 
 
 def jsonld(store: KGStore, out: Any) -> None:

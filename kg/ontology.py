@@ -187,6 +187,28 @@ def _load(path: Path) -> Ontology:
     return o
 
 
+def prefixes() -> dict[str, str]:
+    """The project's prefixes (for SPARQL, Turtle, TriG and the JSON-LD context)."""
+    o = ontology()
+    return {
+        "kgo": o.ns,
+        "kg": o.data_ns,
+        "skos": SKOS,
+        "rdf": RDF,
+        "rdfs": RDFS,
+        "owl": OWL,
+        "xsd": XSD,
+        "geo": GEO,
+        "prov": PROV,
+        "wd": WD,
+    }
+
+
+def sparql_prologue() -> str:
+    """``PREFIX`` lines for :func:`prefixes`, to put before a query."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items())
+
+
 @cache
 def ontology(path: str | None = None) -> Ontology:
     """The project's ontology (cached). ``path`` overrides ``ontology/kg.ttl``."""

@@ -30,7 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError
-from kg.ontology import GEO, OWL, RDF, RDFS, SKOS, XSD, ontology
+from kg.ontology import XSD, sparql_prologue
 from kg.paths import queries_dir
 
 PARAM_TYPES = ("entity", "date", "string", "integer")
@@ -71,24 +71,9 @@ class NamedQuery:
         return next((p for p in self.params if p.name == name), None)
 
 
-def prefixes() -> dict[str, str]:
-    """The prefixes every named query may use."""
-    o = ontology()
-    return {
-        "kgo": o.ns,
-        "kg": o.data_ns,
-        "skos": SKOS,
-        "rdf": RDF,
-        "rdfs": RDFS,
-        "owl": OWL,
-        "xsd": XSD,
-        "geo": GEO,
-        "prov": "http://www.w3.org/ns/prov#",
-    }
-
-
 def prologue() -> str:
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes().items())
+    """The PREFIX lines every named query may rely on."""
+    return sparql_prologue()
 
 
 def bind(text: str, values: Mapping[str, ox.NamedNode | ox.Literal | None]) -> str:

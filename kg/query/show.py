@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.ontology import RDF, RDFS, SKOS, ontology
+from kg.ontology import ontology, sparql_prologue
 from kg.store.oxigraph import KGStore
-
-
-def _prefixes() -> str:
-    o = ontology()
-    return (
-        f"PREFIX kgo: <{o.ns}>\nPREFIX skos: <{SKOS}>\nPREFIX rdf: <{RDF}>\nPREFIX rdfs: <{RDFS}>\n"
-    )
 
 
 def _label_map(store: KGStore, iris: set[str]) -> dict[str, str]:
     out: dict[str, str] = {}
-    q = _prefixes() + "SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }"
+    q = sparql_prologue() + "SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }"
     for r in store.select(q).rows:
         if r["x"] in iris and r["x"] not in out:
             out[r["x"]] = str(r["l"])
@@ -27,7 +20,7 @@ def _label_map(store: KGStore, iris: set[str]) -> dict[str, str]:
 def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[str, Any]:
     """A dict describing the entity ``iri`` (see :func:`kg.api.show`)."""
     o = ontology()
-    p = _prefixes()
+    p = sparql_prologue()
     head = store.select(
         p
         + """SELECT ?e ?type ?label ?resolved WHERE {

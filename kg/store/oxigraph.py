@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
-from kg.ontology import ontology
+from kg.ontology import ontology, prefixes
 from kg.paths import ontology_dir
 from kg.store.rdf import extraction_quads
 
@@ -261,9 +261,9 @@ class KGStore:
                 ox.Triple(q.subject, q.predicate, q.object)
                 for q in self._store.quads_for_pattern(None, None, None)
             }
-            ox.serialize(sorted(triples, key=str), out, formats[fmt], prefixes=_prefixes())
+            ox.serialize(sorted(triples, key=str), out, formats[fmt], prefixes=prefixes())
         else:
-            self._store.dump(out, formats[fmt], prefixes=_prefixes() if fmt == "trig" else None)
+            self._store.dump(out, formats[fmt], prefixes=prefixes() if fmt == "trig" else None)
 
     def rdflib_dataset(self) -> Any:
         """An :class:`rdflib.Dataset` over this store (oxrdflib), for the rdflib API."""
@@ -289,16 +289,3 @@ class KGStore:
 
     def __len__(self) -> int:
         return len(self._store)
-
-
-def _prefixes() -> dict[str, str]:
-    o = ontology()
-    return {
-        "kgo": o.ns,
-        "kg": o.data_ns,
-        "skos": "http://www.w3.org/2004/02/skos/core#",
-        "owl": "http://www.w3.org/2002/07/owl#",
-        "xsd": "http://www.w3.org/2001/XMLSchema#",
-        "geo": "http://www.w3.org/2003/01/geo/wgs84_pos#",
-        "wd": "http://www.wikidata.org/entity/",
-    }
