@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from functools import wraps
 from typing import Any
 
@@ -606,6 +607,158 @@ def demo(obj: _Ctx, reports: str, out_dir: str) -> None:
     from kg.demo import run_demo
 
     run_demo(obj.store(), reports, out_dir, echo=click.echo, progress=_progress)
+
+
+@cli.group()
+def viz() -> None:
+    """Pictures: the interactive network, the affiliation diagram, an actor's timeline."""
+
+
+def _out_option(suffixes: tuple[str, ...]) -> Any:
+    return click.option(
+        "--output",
+        "-o",
+        "output",
+        required=True,
+        type=click.Path(dir_okay=False),
+        help=f"File to write ({', '.join(suffixes)}).",
+    )
+
+
+def _check_suffix(output: str, suffixes: tuple[str, ...]) -> Path:
+    p = Path(output)
+    if p.suffix.lower() not in suffixes:
+        raise click.BadParameter(
+            f"{output}: the file must end in {' or '.join(suffixes)}", param_hint="--output"
+        )
+    return p
+
+
+@viz.command(name="network")
+@click.option("--focus", metavar="NAME", help="Only the ego network of this entity.")
+@click.option(
+    "--hops",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 6),
+    help="Radius of the ego network with --focus.",
+)
+@click.option(
+    "--query",
+    "query_name",
+    metavar="NAME",
+    help="Only the entities a named query returns (with -p parameters).",
+)
+@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE")
+@click.option("--via", metavar="GROUPS", help=_VIA_HELP)
+@_as_of_option()
+@click.option("--max-nodes", default=20_000, show_default=True, type=click.IntRange(1))
+@_out_option((".html",))
+@click.pass_obj
+@_errors
+def viz_network(
+    obj: _Ctx,
+    focus: str | None,
+    hops: int,
+    query_name: str | None,
+    params: tuple[str, ...],
+    via: str | None,
+    as_of: str | None,
+    max_nodes: int,
+    output: str,
+) -> None:
+    """An interactive network page (offline, one HTML file)."""
+    from kg.api import actor_graph, find_entity
+    from kg.viz.network import network_data, render_network
+
+    out = _check_suffix(output, (".html",))
+    if focus and query_name:
+        raise click.UsageError("give --focus or --query, not both")
+    store = obj.store()
+    graph = actor_graph(store)
+    nodes = None
+    title = "Conflict knowledge graph"
+    if query_name:
+        from kg.query.registry import run_named
+
+        rows = run_named(query_name, _parse_params(params), store)
+        nodes = {
+            v for r in rows.rows for v in r.values() if isinstance(v, str) and v in graph.nodes
+        }
+        title = f"Query {query_name}"
+    focus_iri = find_entity(focus, store) if focus else None
+    if focus_iri:
+        title = f"{graph.label(focus_iri)} and its ties within {hops} hops"
+    if as_of:
+        title += f" (as of {as_of})"
+    node_list, edge_list = network_data(
+        graph,
+        focus=focus_iri,
+        hops=hops,
+        nodes=nodes,
+        via=_via(via),
+        as_of=_check_date(as_of),
+        max_nodes=max_nodes,
+    )
+    render_network(node_list, edge_list, out, title=title)
+    click.echo(f"wrote {out} ({len(node_list)} nodes, {len(edge_list)} edges)", err=True)
+
+
+@viz.command(name="affiliations")
+@click.option("--root", metavar="NAME", help="Only the part of the diagram connected to NAME.")
+@_as_of_option()
+@_out_option((".svg", ".png", ".dot"))
+@click.pass_obj
+@_errors
+def viz_affiliations(obj: _Ctx, root: str | None, as_of: str | None, output: str) -> None:
+    """A hierarchical diagram of who is affiliated with, part of, controlled by or succeeded
+    by whom."""
+    from kg.api import find_entity
+    from kg.query.registry import run_named
+    from kg.viz.affiliations import render_affiliations
+
+    out = _check_suffix(output, (".svg", ".png", ".dot"))
+    store = obj.store()
+    params: dict[str, str] = {"as_of": as_of} if as_of and _check_date(as_of) else {}
+    rows = run_named("affiliation_edges", params, store).rows
+    root_iri = find_entity(root, store) if root else None
+    render_affiliations(
+        rows,
+        out,
+        root=root_iri,
+        as_of=as_of,
+        title="Affiliations" + (f" of {root}" if root else ""),
+    )
+    click.echo(f"wrote {out}", err=True)
+
+
+@viz.command(name="timeline")
+@click.argument("name")
+@_out_option((".html", ".png"))
+@click.pass_obj
+@_errors
+def viz_timeline(obj: _Ctx, name: str, output: str) -> None:
+    """An actor's events over time, by type, with fatality ranges where sources disagree."""
+    from kg.api import find_entity
+    from kg.query.registry import run_named
+    from kg.viz.timeline import render_timeline
+
+    out = _check_suffix(output, (".html", ".png"))
+    store = obj.store()
+    iri = find_entity(name, store)
+    rows = run_named("timeline", {"actor": iri}, store).rows
+    label = next(
+        (
+            str(r["l"])
+            for r in store.select(
+                "SELECT ?x ?l WHERE { ?x <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }",
+                x=iri,
+            ).rows
+        ),
+        name,
+    )
+    render_timeline(rows, out, actor_label=label, title=f"Timeline of {label}")
+    click.echo(f"wrote {out} ({len(rows)} events)", err=True)
 
 
 def main() -> None:  # pragma: no cover

@@ -53,6 +53,7 @@ class Node:
     date: str | None = None  # events
     valid_from: str | None = None
     valid_until: str | None = None
+    contested: bool = False  # sources give several values for one of its functional facts
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,13 @@ class Edge:
     valid_until: str | None = None
     sources: tuple[Source, ...] = ()
     inherited_from: str | None = None
+    confidence: float = 1.0  # the best confidence among its claims
+    hedged: bool = False  # every claim of it is hedged ("reportedly")
+
+    @property
+    def doubtful(self) -> bool:
+        """Hedged, or stated with low confidence: drawn dashed."""
+        return self.hedged or self.confidence < 0.7
 
     def valid_on(self, day: str) -> bool:
         """Whether the edge holds on ``day`` (dates compare as ISO prefixes)."""
@@ -405,7 +413,7 @@ class ActorGraph:
         o = ontology()
         rows = store.select(
             prologue()
-            + """SELECT ?s ?p ?o ?vf ?vu ?src ?title ?published ?text WHERE {
+            + """SELECT ?s ?p ?o ?vf ?vu ?src ?title ?published ?text ?conf ?hedge WHERE {
               ?c kgo:subject ?s ; kgo:predicate ?p ; kgo:object ?o ; kgo:statedIn ?doc .
               ?doc kgo:title ?title .
               FILTER(?p NOT IN (rdf:type, kgo:place, kgo:country))
@@ -414,6 +422,7 @@ class ActorGraph:
               OPTIONAL { ?c kgo:assertedBy/skos:prefLabel ?src }
               OPTIONAL { ?doc kgo:published ?published }
               OPTIONAL { ?c kgo:evidence/kgo:text ?text }
+              OPTIONAL { ?c kgo:confidence ?conf } OPTIONAL { ?c kgo:hedge ?hedge }
             }"""
         ).rows
         grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -427,8 +436,17 @@ class ActorGraph:
                     continue  # statements (claimed, denied...) are not ties
             g = grouped.setdefault(
                 (r["s"], pred, r["o"]),
-                {"group": group, "vf": set(), "vu": set(), "sources": set()},
+                {
+                    "group": group,
+                    "vf": set(),
+                    "vu": set(),
+                    "sources": set(),
+                    "conf": 0.0,
+                    "plain": False,
+                },
             )
+            g["conf"] = max(g["conf"], float(r["conf"]) if r["conf"] is not None else 1.0)
+            g["plain"] = g["plain"] or not r["hedge"]
             if r["vf"]:
                 g["vf"].add(str(r["vf"]))
             if r["vu"]:
@@ -450,6 +468,8 @@ class ActorGraph:
                 min(v["vf"]) if v["vf"] else None,
                 max(v["vu"]) if v["vu"] else None,
                 tuple(sorted(v["sources"], key=lambda x: (x.document, x.source or ""))),
+                confidence=v["conf"],
+                hedged=not v["plain"],
             )
             for (s, p, o_), v in grouped.items()
         ]
@@ -471,6 +491,15 @@ def _load_nodes(store: Any, ids: set[str]) -> list[Node]:
           OPTIONAL { ?x kgo:validUntil ?vu } OPTIONAL { ?x kgo:place/skos:prefLabel ?place }
         }"""
     ).rows
+    contested = {
+        r["s"]
+        for r in store.select(
+            prologue()
+            + """SELECT ?s WHERE { ?p a owl:FunctionalProperty . ?s ?p ?v .
+                 FILTER(STRSTARTS(STR(?p), STR(kgo:))) }
+               GROUP BY ?s HAVING (COUNT(DISTINCT ?v) > 1)"""
+        ).rows
+    }
     info: dict[str, dict[str, Any]] = {}
     for r in rows:
         if r["x"] not in ids:
@@ -499,7 +528,7 @@ def _load_nodes(store: Any, ids: set[str]) -> list[Node]:
         typ = sorted(best)[0] if best else "Actor"
         if o.is_a(typ, "Event"):
             label = ", ".join(filter(None, [typ, d["place"], d["date"]]))
-            out.append(Node(x, label, "event", typ, d["date"]))
+            out.append(Node(x, label, "event", typ, d["date"], contested=x in contested))
         else:
             kind = "place" if o.is_a(typ, "Place") and not o.is_a(typ, "Actor") else "actor"
             out.append(
