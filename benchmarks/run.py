@@ -178,9 +178,10 @@ def main() -> None:
         "",
     ]
     # the large path benchmark takes minutes: it writes its own section, included here
-    paths_md = ROOT / "benchmarks" / "paths_results.md"
-    if paths_md.exists():
-        lines += [paths_md.read_text()]
+    for extra in ("paths_results.md", "viz_results.md"):
+        md = ROOT / "benchmarks" / extra
+        if md.exists():
+            lines += [md.read_text()]
     out = ROOT / "benchmarks" / "RESULTS.md"
     out.write_text("\n".join(lines))
     print("\n".join(lines))

@@ -149,9 +149,59 @@ def run_demo(
             echo(f"  {c['event'].rsplit('/', 1)[-1]} {c['property']}: {c['values']}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    written = write_pictures(store, out, progress=progress)
     path = out / "graph.trig"
     with path.open("wb") as fh:
         store.dump("trig", fh)
+    written.append(path)
     echo("")
-    echo(f"Wrote {path}")
+    for p in written:
+        echo(f"Wrote {p}")
     return facts
+
+
+def write_pictures(store: KGStore, out: Path, *, progress: Callable[[str], None]) -> list[Path]:
+    """The network page, the affiliation diagram and the timeline of the most active actor.
+
+    A picture whose renderer is missing (Graphviz's ``dot``, matplotlib) is reported on
+    stderr and skipped; the others are still written.
+    """
+    from kg.errors import KGError
+    from kg.query.paths import ActorGraph
+    from kg.query.registry import run_named
+    from kg.viz.network import network_data, render_network
+
+    written: list[Path] = []
+    graph = ActorGraph.from_store(store)
+    nodes, edges = network_data(graph)
+    written.append(
+        render_network(
+            nodes, edges, out / "network.html", title="Sahel conflict graph (sample reports)"
+        )
+    )
+    try:
+        from kg.viz.affiliations import render_affiliations
+
+        rows = run_named("affiliation_edges", {}, store).rows
+        written.append(render_affiliations(rows, out / "affiliations.svg", title="Affiliations"))
+    except KGError as e:
+        progress(f"affiliation diagram skipped: {e}")
+    # the actor taking part in the most events gets its timeline drawn
+    counts = store.select(
+        sparql_prologue()
+        + """SELECT ?a (COUNT(DISTINCT ?e) AS ?n) WHERE {
+             ?e kgo:perpetrator|kgo:target|kgo:victim|kgo:participant|kgo:supporter ?a }
+           GROUP BY ?a ORDER BY DESC(?n) ?a LIMIT 1"""
+    ).rows
+    if counts:
+        from kg.viz.timeline import render_timeline
+
+        actor = counts[0]["a"]
+        rows = run_named("timeline", {"actor": actor}, store).rows
+        label = graph.label(actor)
+        written.append(
+            render_timeline(
+                rows, out / "timeline.html", actor_label=label, title=f"Timeline of {label}"
+            )
+        )
+    return written

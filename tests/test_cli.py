@@ -29,6 +29,7 @@ COMMANDS = [
     "sparql",
     "stats",
     "timeline",
+    "viz",
 ]
 
 

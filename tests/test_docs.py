@@ -80,8 +80,15 @@ def check_line(line: str) -> str | None:
     if command not in cli.commands:
         return f"{command!r} is not a kg command (commands: {', '.join(sorted(cli.commands))})"
     cmd = cli.commands[command]
+    rest = words[i + 1 :]
+    # a group ("kg viz network"): the next word names the subcommand
+    while isinstance(cmd, click.Group) and rest:
+        sub = rest[0]
+        if sub not in cmd.commands:
+            return f"{sub!r} is not a 'kg {command}' command"
+        cmd, rest, command = cmd.commands[sub], rest[1:], f"{command} {sub}"
     valid = _long_options(cmd)
-    for w in words[i + 1 :]:
+    for w in rest:
         if w in ("|", ">", ">>", "<", "&&", ";", "||"):
             break
         if w.startswith("--"):

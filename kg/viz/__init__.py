@@ -1,0 +1,1 @@
+"""Pictures of query results: views take rows (lists of dicts) and write a file."""
