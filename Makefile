@@ -6,12 +6,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test venv lint typecheck eval bench clean system-deps
+.PHONY: demo test venv lint typecheck eval bench clean system-deps graphviz-dep
 
 # Debian packages the pictures and the browser tests use: Graphviz's dot (affiliation diagram),
 # Chromium and its driver (browser tests). Installed when missing and we are root; otherwise
 # the message says what to install.
-SYSTEM_PACKAGES = graphviz chromium chromium-driver fonts-dejavu-core
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,22 +20,24 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-system-deps:
-	@missing=""; \
-	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
-	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
-	command -v chromedriver >/dev/null 2>&1 || missing="$$missing chromium-driver"; \
-	if [ -n "$$missing" ]; then \
+# install-or-explain: $(call need,COMMAND,DEBIAN-PACKAGES)
+define need
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing:$$missing" >&2; \
-	    apt-get update -qq >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(SYSTEM_PACKAGES) >/dev/null; \
+	    echo "installing $(2)" >&2; apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) >/dev/null; \
 	  else \
-	    echo "missing system packages:$$missing (Debian/Ubuntu: sudo apt-get install$$missing; macOS: brew install graphviz chromium chromedriver)" >&2; \
-	  fi; \
-	fi
+	    echo "missing $(1): install $(2) (Debian/Ubuntu: sudo apt-get install $(2); macOS: brew install graphviz chromium chromedriver)" >&2; \
+	  fi; }
+endef
 
-demo: $(STAMP) system-deps
+graphviz-dep:
+	$(call need,dot,graphviz fonts-dejavu-core)
+
+system-deps: graphviz-dep
+	$(call need,chromedriver,chromium chromium-driver)
+
+demo: $(STAMP) graphviz-dep
 	$(BIN)/kg --store kg-data demo --reports examples/reports --out out
 	$(BIN)/kg --store kg-data show JNIM
 
