@@ -207,6 +207,8 @@ class Extraction:
     relations: list[Claim] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     statements: list[Claim] = field(default_factory=list)
+    #: for datasets, which are streamed rather than held: format, rows read/loaded/skipped
+    summary: dict[str, Any] = field(default_factory=dict)
 
     def entity(self, iri: str) -> Entity | None:
         for e in self.entities:

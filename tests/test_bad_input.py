@@ -111,10 +111,22 @@ def test_folder_without_reports(store_dir: Path, tmp_path: Path):
     folder = tmp_path / "inbox"
     folder.mkdir()
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
-    (folder / "data.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     r = kg("--store", str(store_dir), "ingest", str(folder))
     assert r.exit_code == 1
-    assert "no report files" in one_error_line(r, names=str(folder))
+    assert "no report or dataset files" in one_error_line(r, names=str(folder))
+    assert_nothing_new(store_dir, before)
+
+
+def test_folder_with_an_unknown_table(store_dir: Path, tmp_path: Path):
+    before = stats(store_dir)
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    data = folder / "data.csv"
+    data.write_text("a,b\n1,2\n", encoding="utf-8")
+    r = kg("--store", str(store_dir), "ingest", str(folder))
+    assert r.exit_code == 1
+    line = one_error_line(r, names=str(data))
+    assert "unrecognised format (known: report, acled" in line
     assert_nothing_new(store_dir, before)
 
 

@@ -48,7 +48,7 @@ def test_ingest_reports_progress_on_stderr(tmp_path: Path):
     r = kg("--store", str(store), "ingest", str(one))
     assert r.exit_code == 0, r.output
     assert r.stdout == ""  # progress and logs go to stderr
-    assert f"ingested {one}" in r.stderr
+    assert f"{one}: report, " in r.stderr  # which file, in which format
     assert "1 document(s) ingested" in r.stderr
 
 

@@ -88,17 +88,41 @@ def _progress(msg: str) -> None:
 @click.option(
     "--report-date", metavar="YYYY-MM-DD", help="Date of reports that have no Date: header."
 )
+@click.option(
+    "--format",
+    "fmt",
+    metavar="NAME",
+    help="Skip recognition: 'report' or a dataset mapping (acled, acled_old, ucdp_ged, gdelt1).",
+)
+@click.option(
+    "--on-error",
+    type=click.Choice(["fail", "skip"]),
+    default="fail",
+    show_default=True,
+    help="What a malformed dataset row does: stop the load, or be reported and skipped.",
+)
 @click.pass_obj
 @_errors
-def ingest(obj: _Ctx, paths: tuple[str, ...], report_date: str | None) -> None:
-    """Extract report files (or folders of them) into the store.
+def ingest(
+    obj: _Ctx, paths: tuple[str, ...], report_date: str | None, fmt: str | None, on_error: str
+) -> None:
+    """Load reports and dataset files (or folders of them) into the store.
 
-    Each document goes into its own named graph; ingesting it again replaces that graph.
-    A bad file stops the ingest before anything is written.
+    The format of each file is recognised from its extension and header (plain-text reports,
+    ACLED, UCDP GED, GDELT); --format overrides it. Each document goes into its own named
+    graph; loading it again replaces that graph. A bad file stops the whole ingest with
+    nothing written.
     """
     from kg.api import ingest as do_ingest
 
-    results = do_ingest(list(paths), obj.store(), report_date=report_date, progress=_progress)
+    results = do_ingest(
+        list(paths),
+        obj.store(),
+        report_date=report_date,
+        progress=_progress,
+        fmt=fmt,
+        on_error=on_error,
+    )
     click.echo(
         f"{len(results)} document(s) ingested into {obj.store().location or 'memory'}", err=True
     )

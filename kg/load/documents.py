@@ -120,17 +120,21 @@ def _first_words(body: str, n: int = 10) -> str:
     return " ".join(words[:n]) + (" ..." if len(words) > n else "")
 
 
-def collect_paths(paths: list[str]) -> list[Path]:
-    """Expand folders into the report files they hold (sorted); files are kept as given."""
+DATASET_SUFFIXES = {".csv", ".tsv"}
+
+
+def collect_paths(paths: list[str], *, datasets: bool = False) -> list[Path]:
+    """Expand folders into the report files (and, with ``datasets``, the CSV files) they
+    hold, sorted; files are kept as given."""
+    wanted = REPORT_SUFFIXES | (DATASET_SUFFIXES if datasets else set())
     out: list[Path] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(
-                f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in REPORT_SUFFIXES
-            )
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in wanted)
             if not found:
-                raise LoaderError("folder holds no report files (*.txt, *.md)", path=raw)
+                kinds = "*.txt, *.md" + (", *.csv" if datasets else "")
+                raise LoaderError(f"folder holds no report or dataset files ({kinds})", path=raw)
             out.extend(found)
         else:
             out.append(p)

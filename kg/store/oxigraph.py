@@ -122,22 +122,61 @@ class KGStore:
 
     def replace_graph(self, graph: str, quads: Iterable[ox.Quad]) -> int:
         """Atomically replace the named graph ``graph`` by ``quads`` (in any graph)."""
-        target = ox.NamedNode(graph)  # validates the IRI
-        staging = ox.NamedNode(_STAGING + hashlib.sha1(graph.encode()).hexdigest())
+        n = self.stage(graph, quads, fresh=True)
+        self.commit([graph])
+        return n
+
+    @staticmethod
+    def _staging(graph: str) -> ox.NamedNode:
+        return ox.NamedNode(_STAGING + hashlib.sha1(graph.encode()).hexdigest())
+
+    def stage(self, graph: str, quads: Iterable[ox.Quad], *, fresh: bool = False) -> int:
+        """Add ``quads`` to the hidden staging copy of ``graph`` (``fresh`` empties it first).
+
+        Nothing is visible until :meth:`commit`; :meth:`abort` (or the next open of the store)
+        throws the staging copy away.
+        """
+        ox.NamedNode(graph)  # validates the IRI
+        staging = self._staging(graph)
         staged = [ox.Quad(q.subject, q.predicate, q.object, staging) for q in quads]
-        # The graph names are NamedNode terms (validated and escaped by pyoxigraph), never
-        # user text; SPARQL Update has no parameters for graph names.
         try:
-            if self._store.contains_named_graph(staging):
+            if fresh and self._store.contains_named_graph(staging):
                 self._store.remove_graph(staging)
+            if fresh:
+                self._store.add_graph(staging)
             if staged:
                 self._store.extend(staged)
-                self._store.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")
-            else:
-                self._store.update(f"DROP SILENT GRAPH {target}")
         except (OSError, RuntimeError) as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from e
         return len(staged)
+
+    def commit(self, graphs: Iterable[str]) -> None:
+        """Replace every graph by its staging copy, all in one update (one transaction)."""
+        ops = []
+        for g in graphs:
+            # graph names are NamedNode terms (validated and escaped by pyoxigraph), never user
+            # text: SPARQL Update has no parameters for graph names
+            target, staging = ox.NamedNode(g), self._staging(g)
+            if self._store.contains_named_graph(staging) and any(
+                True for _ in self._store.quads_for_pattern(None, None, None, staging)
+            ):
+                ops.append(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")
+            else:
+                ops.append(f"DROP SILENT GRAPH {target}")
+                ops.append(f"DROP SILENT GRAPH {staging}")
+        if not ops:
+            return
+        try:
+            self._store.update(" ;\n".join(ops))
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"cannot write graphs: {e}") from e
+
+    def abort(self, graphs: Iterable[str]) -> None:
+        """Throw away the staging copies of ``graphs``."""
+        for g in graphs:
+            staging = self._staging(g)
+            if self._store.contains_named_graph(staging):
+                self._store.remove_graph(staging)
 
     def add_extraction(self, ex: Extraction) -> int:
         """Store one document's claims, replacing what an earlier ingest of it stored."""

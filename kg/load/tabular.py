@@ -1,0 +1,573 @@
+"""One engine for tabular event datasets (ACLED, UCDP GED, GDELT...), driven by mapping files.
+
+A mapping (``loaders/<name>.yaml``, schema in ``loaders/README.md``) says which columns hold the
+event's id, type, date, place, fatalities and actors; this module reads the file as a stream
+of rows and turns each into an :class:`~kg.model.Event` with its roles and count claims,
+attributed to the dataset's publisher, with the row (number and text) as evidence. Nothing
+here knows a particular dataset.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from kg.errors import LoaderError
+from kg.model import Claim, Document, Entity, Event, Evidence, Extraction, Participant, slugify
+from kg.ontology import Ontology, ontology
+from kg.paths import loaders_dir, ontology_dir
+from kg.resolve import Resolver, default_resolver
+from kg.yamlfile import read_yaml
+
+ROLES = ("perpetrator", "target", "victim", "participant", "supporter")
+PRECISIONS = ("day", "month", "year")
+_KEYS = {"name", "description", "publisher", "detect", "csv", "event", "actors", "names"}
+_EVENT_KEYS = {"id", "type", "date", "precision", "place", "fatalities", "evidence", "sources"}
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+@dataclass
+class Mapping:
+    """A validated mapping file."""
+
+    name: str
+    description: str
+    path: Path
+    raw: dict[str, Any]
+    publisher: str | None = None
+    header_all: list[str] = field(default_factory=list)
+    header_none: list[str] = field(default_factory=list)
+    extensions: list[str] = field(default_factory=list)
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    names: list[tuple[re.Pattern[str], str | None]] = field(default_factory=list)
+
+    @property
+    def event(self) -> dict[str, Any]:
+        return dict(self.raw["event"])
+
+    @property
+    def actors(self) -> list[dict[str, Any]]:
+        return list(self.raw.get("actors") or [])
+
+    def columns(self) -> set[str]:
+        """Every column the mapping reads (for checking a file's header)."""
+        cols = set(self.header_all)
+        for a in self.actors:
+            cols.add(a["column"])
+        return cols
+
+
+def _values(d: Any) -> list[Any]:
+    return [v for k, v in (d or {}).items() if k != "__line__"]
+
+
+def _strip(obj: Any) -> Any:
+    """A copy without the ``__line__`` keys the YAML reader adds."""
+    if isinstance(obj, dict):
+        return {k: _strip(v) for k, v in obj.items() if k != "__line__"}
+    if isinstance(obj, list):
+        return [_strip(v) for v in obj]
+    return obj
+
+
+def _fail(path: Path, item: Any, msg: str) -> LoaderError:
+    line = item.get("__line__") if isinstance(item, dict) else None
+    return LoaderError(msg, path=str(path), line=line)
+
+
+def load_mapping(path: Path, o: Ontology | None = None) -> Mapping:
+    """Read and check one mapping file."""
+    o = o or ontology()
+    raw = read_yaml(path, lines=True)
+    if not isinstance(raw, dict):
+        raise LoaderError("a mapping is a YAML mapping", path=str(path))
+    unknown = set(raw) - _KEYS - {"__line__"}
+    if unknown:
+        raise _fail(path, raw, f"unknown keys {sorted(unknown)} (valid: {sorted(_KEYS)})")
+    if raw.get("name") != path.stem:
+        raise _fail(path, raw, f"'name: {path.stem}' must match the file name")
+    ev = raw.get("event")
+    if not isinstance(ev, dict) or "id" not in ev or "type" not in ev:
+        raise _fail(path, raw, "'event:' needs at least 'id' and 'type'")
+    bad = set(ev) - _EVENT_KEYS - {"__line__"}
+    if bad:
+        raise _fail(path, ev, f"unknown event keys {sorted(bad)} (valid: {sorted(_EVENT_KEYS)})")
+    t = ev["type"]
+    for cls in [*list(_values(t.get("map"))), t.get("default", "OtherEvent")]:
+        if cls not in o.classes or not o.is_a(cls, "Event"):
+            raise _fail(path, t, f"{cls!r} is not an event class (see ontology/kg.ttl)")
+    if t.get("vocab") and t["vocab"] not in _VOCABS:
+        raise _fail(path, t, f"unknown vocab {t['vocab']!r} (valid: {sorted(_VOCABS)})")
+    prec = ev.get("precision") or {}
+    for v in _values(prec.get("map")):
+        if v not in PRECISIONS:
+            raise _fail(path, prec, f"precision {v!r} (valid: {', '.join(PRECISIONS)})")
+    for a in raw.get("actors") or []:
+        if "column" not in a:
+            raise _fail(path, a, "each actor needs a 'column'")
+        role = a.get("role") or {}
+        for r in [*list(_values(role.get("map"))), role.get("default", "participant")]:
+            if r not in ROLES:
+                raise _fail(path, a, f"role {r!r} (valid: {', '.join(ROLES)})")
+    det = raw.get("detect") or {}
+    csv_opts = raw.get("csv") or {}
+    m = Mapping(
+        name=raw["name"],
+        description=str(raw.get("description", "")),
+        path=path,
+        raw=_strip(raw),
+        publisher=raw.get("publisher"),
+        header_all=list(det.get("header_all") or []),
+        header_none=list(det.get("header_none") or []),
+        extensions=[e.lower() for e in det.get("extensions") or [".csv"]],
+        delimiter=str(csv_opts.get("delimiter", ",")),
+        encoding=str(csv_opts.get("encoding", "utf-8")),
+    )
+    for rule in raw.get("names") or []:
+        try:
+            rx = re.compile(rule["pattern"])
+        except (KeyError, re.error) as e:
+            raise _fail(path, rule, f"bad name pattern: {e}") from e
+        if "name" not in rx.groupindex:
+            raise _fail(path, rule, "a name pattern needs a (?P<name>...) group")
+        typ = rule.get("type")
+        if typ is not None and typ not in o.classes:
+            raise _fail(path, rule, f"unknown class {typ!r}")
+        m.names.append((rx, typ))
+    if m.publisher and m.publisher not in default_resolver().ref.entities:
+        raise _fail(path, raw, f"publisher {m.publisher!r} is not a reference entity id")
+    return m
+
+
+@cache
+def mappings() -> dict[str, Mapping]:
+    """Every mapping in ``loaders/`` by name."""
+    return {p.stem: load_mapping(p) for p in sorted(loaders_dir().glob("*.yaml"))}
+
+
+def read_header(path: Path, delimiter: str = ",") -> list[str]:
+    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+        first = fh.readline()
+    return next(csv.reader([first], delimiter=delimiter), [])
+
+
+def detect(path: Path) -> Mapping | None:
+    """The mapping whose detection rules the file's header satisfies, if any."""
+    for m in mappings().values():
+        if path.suffix.lower() not in m.extensions:
+            continue
+        header = set(read_header(path, m.delimiter))
+        if all(c in header for c in m.header_all) and not any(c in header for c in m.header_none):
+            return m
+    return None
+
+
+# -- vocabularies ---------------------------------------------------------------------------
+_VOCABS = {"acled": "https://w3id.org/conflict-kg/vocab/acled/"}
+
+
+@cache
+def vocab_classes(vocab: str) -> dict[str, str]:
+    """Concept label (case-folded) -> kgo class, through the classes' close/narrow matches."""
+    import pyoxigraph as ox
+
+    o = ontology()
+    store = ox.Store()
+    store.load(path=str(ontology_dir() / "vocab" / "event-types.ttl"), format=ox.RdfFormat.TURTLE)
+    q = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+      SELECT ?label ?cls WHERE {{
+        ?cls skos:closeMatch|skos:narrowMatch ?c . ?c skos:prefLabel|skos:altLabel ?label .
+        FILTER(STRSTARTS(STR(?c), "{_VOCABS[vocab]}")) FILTER(STRSTARTS(STR(?cls), "{o.ns}")) }}"""
+    out: dict[str, str] = {}
+    for sol in store.query(q):  # type: ignore[union-attr]
+        label = str(sol["label"].value).casefold()
+        cls = o.local(sol["cls"].value)
+        # the most specific class wins when several match
+        if label not in out or o.is_a(cls, out[label]):
+            out[label] = cls
+    return out
+
+
+@cache
+def actor_type_classes() -> dict[str, str]:
+    """ACLED interaction code -> kgo class (ontology/vocab/actor-types.ttl)."""
+    import pyoxigraph as ox
+
+    o = ontology()
+    store = ox.Store()
+    store.load(path=str(ontology_dir() / "vocab" / "actor-types.ttl"), format=ox.RdfFormat.TURTLE)
+    q = f"""PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+      SELECT ?code ?cls WHERE {{ ?c skos:notation ?code ; <{o.ns}actorClass> ?cls }}"""
+    rows = store.query(q)
+    return {str(s["code"].value): o.local(s["cls"].value) for s in rows}  # type: ignore[union-attr]
+
+
+# -- rows -----------------------------------------------------------------------------------
+@dataclass
+class LoadReport:
+    """What a load did: rows read, loaded and skipped, events and entities."""
+
+    path: str
+    format: str
+    rows: int = 0
+    loaded: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    entities: int = 0
+    resolved: int = 0
+
+
+class TabularLoader:
+    """Rows of one file -> extractions, chunk by chunk."""
+
+    def __init__(self, mapping: Mapping, resolver: Resolver | None = None):
+        self.m = mapping
+        self.r = resolver or default_resolver()
+        self.o = ontology()
+        ev = mapping.event
+        self.vocab = vocab_classes(ev["type"]["vocab"]) if ev["type"].get("vocab") else {}
+        self.codes = actor_type_classes()
+        self._entities: dict[str, Entity] = {}
+        self._names: dict[str, str | None] = {}
+        self.publisher = self.r.ref.entities[mapping.publisher].id if mapping.publisher else None
+
+    # -- reading -----------------------------------------------------------------------------
+    def rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+        """(line number, row) pairs; a row with the wrong number of fields raises."""
+        try:
+            fh = path.open("r", encoding=self.m.encoding, newline="")
+        except OSError as e:
+            raise LoaderError(f"cannot read: {e.strerror or e}", path=str(path)) from e
+        with fh:
+            reader = csv.reader(fh, delimiter=self.m.delimiter)
+            try:
+                header = next(reader)
+            except StopIteration:
+                raise LoaderError("is empty: no header row", path=str(path)) from None
+            except (UnicodeDecodeError, csv.Error) as e:
+                raise LoaderError(f"unreadable header: {e}", path=str(path), line=1) from None
+            if header and header[0].startswith("\ufeff"):
+                header[0] = header[0][1:]
+            missing = [c for c in self.m.columns() if c not in header]
+            if missing:
+                raise LoaderError(
+                    f"is not a {self.m.name} file: no column(s) {', '.join(sorted(missing))}",
+                    path=str(path),
+                    line=1,
+                )
+            width = len(header)
+            while True:
+                try:
+                    values = next(reader)
+                except StopIteration:
+                    return
+                except UnicodeDecodeError as e:
+                    raise LoaderError(
+                        f"is not {self.m.encoding} text: {e.reason}",
+                        path=str(path),
+                        line=reader.line_num + 1,
+                    ) from None
+                except csv.Error as e:
+                    raise LoaderError(
+                        f"malformed CSV: {e}", path=str(path), line=reader.line_num
+                    ) from None
+                if not values:
+                    continue
+                if len(values) != width:
+                    yield (
+                        reader.line_num,
+                        {"__error__": (f"{len(values)} fields where the header has {width}")},
+                    )
+                    continue
+                yield reader.line_num, dict(zip(header, values, strict=True))
+
+    # -- one row ------------------------------------------------------------------------------
+    def row_event(self, doc: Document, line: int, row: dict[str, str]) -> Event:
+        """The event of one row (raises ValueError with a readable reason)."""
+        ev = self.m.event
+        try:
+            key = ev["id"].format(**row)
+        except KeyError as e:
+            raise ValueError(f"no column {e} for the event id") from None
+        if not key.strip("-_ "):
+            raise ValueError("empty event id")
+        etype = self._type(row)
+        date, precision = self._date(row)
+        text = row.get(ev.get("evidence") or "", "") or ""
+        sources = ev.get("sources") or {}
+        names = [
+            s.strip()
+            for s in (row.get(sources.get("column", ""), "") or "").split(sources.get("split", ";"))
+            if s.strip()
+        ]
+        evidence_text = text.strip() or f"{self.m.name} row {line}"
+        if names:
+            evidence_text += f" [sources: {'; '.join(names)}]"
+        evidence = Evidence(text=evidence_text, row=line)
+        rule = f"tabular.{self.m.name}"
+        event = Event(
+            id=self.o.entity_iri("event", slugify(key)),
+            type=etype,
+            date=date,
+            date_precision=precision,
+            evidence=[evidence],
+            rule=rule,
+            source=self.publisher,
+        )
+        self._place(event, row)
+        for a in self.m.actors:
+            role = self._role(a, row)
+            for name in self._actor_names(a, row):
+                iri = self._actor(name, row.get(a.get("type_code", ""), ""))
+                event.add_participant(Participant(iri, role, evidence, rule, self.publisher))
+        fat = ev.get("fatalities")
+        if fat:
+            claim = self._fatalities(fat, row, evidence, rule)
+            if claim is not None:
+                claim.subject = event.id
+                event.fatalities.append(claim)
+        return event
+
+    def _type(self, row: dict[str, str]) -> str:
+        t = self.m.event["type"]
+        value = (row.get(t["column"]) or "").strip()
+        if self.vocab:
+            cls = self.vocab.get(value.casefold())
+            if cls:
+                return cls
+        mapped = (t.get("map") or {}).get(value)
+        return str(mapped or t.get("default", "OtherEvent"))
+
+    def _date(self, row: dict[str, str]) -> tuple[str | None, str | None]:
+        d = self.m.event.get("date")
+        if not d:
+            return None, None
+        value = (row.get(d["column"]) or "").strip()
+        if not value:
+            return None, None
+        for fmt in d.get("formats") or ["%Y-%m-%d"]:
+            try:
+                day = dt.datetime.strptime(value, fmt).date()
+                break
+            except ValueError:
+                continue
+        else:
+            raise ValueError(f"date {value!r} matches none of {d.get('formats')}")
+        precision = "day"
+        p = self.m.event.get("precision")
+        if p:
+            precision = (p.get("map") or {}).get((row.get(p["column"]) or "").strip(), "day")
+        iso = day.isoformat()
+        return {"day": iso, "month": iso[:7], "year": iso[:4]}[precision], precision
+
+    def _place(self, event: Event, row: dict[str, str]) -> None:
+        p = self.m.event.get("place") or {}
+        country_name = (row.get(p.get("country", "")) or "").strip()
+        name = (row.get(p.get("name", "")) or "").strip()
+        if not country_name and "," in name:
+            country_name = name.rsplit(",", 1)[1].strip()
+        country = self._state(country_name)
+        if country:
+            event.country = country
+        if not name or name.upper() == "NA":
+            return
+        label = name.split(",")[0].strip() if "," in name else name
+        ref = self.r.lookup(label)
+        if (
+            ref is not None
+            and self.o.is_a(ref.type, "Place")
+            and (country is None or ref.country in (None, country) or ref.id == country)
+        ):
+            if ref.type == "State":
+                event.country = ref.id
+                return
+            self._keep(ref)
+            event.place = ref.id
+            return
+        slug = slugify(f"{label}-{country_name}" if country_name else label)
+        iri = self.o.entity_iri("place", slug)
+        if iri not in self._entities:
+            lat, lon = _float(row.get(p.get("lat", ""))), _float(row.get(p.get("lon", "")))
+            self._entities[iri] = Entity(
+                id=iri,
+                label=label,
+                type="Settlement",
+                resolved=False,
+                mentions=[label],
+                country=country,
+                lat=lat,
+                lon=lon,
+            )
+        event.place = iri
+
+    def _state(self, name: str) -> str | None:
+        if not name or name.upper() == "NA":
+            return None
+        ref = self.r.lookup(name)
+        if ref is not None and ref.type == "State":
+            self._keep(ref)
+            return ref.id
+        return None
+
+    def _role(self, a: dict[str, Any], row: dict[str, str]) -> str:
+        role = a.get("role") or {}
+        if isinstance(role, str):
+            return role
+        value = (row.get(role.get("by_column", "")) or "").strip()
+        return str((role.get("map") or {}).get(value, role.get("default", "participant")))
+
+    def _actor_names(self, a: dict[str, Any], row: dict[str, str]) -> list[str]:
+        names = [(row.get(a["column"]) or "").strip()]
+        assoc = a.get("associated")
+        if assoc:
+            raw = row.get(assoc["column"]) or ""
+            names += [n.strip() for n in raw.split(assoc.get("split", ";"))]
+        return [n for n in names if n and n.upper() != "NA"]
+
+    def _actor(self, name: str, code: str) -> str:
+        if self._names.get(name):
+            return self._names[name] or ""
+        valid_from = valid_until = None
+        candidates = [name]
+        forced_type = None
+        for rx, typ in self.m.names:
+            mt = rx.match(name)
+            if not mt:
+                continue
+            gd = mt.groupdict()
+            candidates += [gd[k] for k in ("short", "name") if gd.get(k)]
+            valid_from = gd.get("from") or valid_from
+            valid_until = gd.get("until") or valid_until
+            forced_type = typ or forced_type
+        for cand in candidates:
+            ref = self.r.lookup(cand)
+            if ref is not None and (forced_type is None or self.o.is_a(ref.type, forced_type)):
+                self._keep(ref)
+                self._names[name] = ref.id
+                return ref.id
+        label = candidates[-1] if len(candidates) > 1 else name
+        typ = forced_type or self.codes.get(code.strip(), "Actor")
+        iri = self.o.entity_iri("actor", slugify(name))
+        self._entities[iri] = Entity(
+            id=iri,
+            label=label,
+            type=typ,
+            resolved=False,
+            mentions=[name],
+            valid_from=valid_from,
+            valid_until=valid_until,
+        )
+        self._names[name] = iri
+        return iri
+
+    def _keep(self, ref: Entity) -> None:
+        if ref.id not in self._entities:
+            from kg.load.text.mentions import document_entity
+
+            self._entities[ref.id] = document_entity(ref)
+
+    def _fatalities(
+        self, fat: dict[str, Any], row: dict[str, str], evidence: Evidence, rule: str
+    ) -> Claim | None:
+        value = _int(row.get(fat.get("value", "")))
+        low = _int(row.get(fat.get("low", ""))) if fat.get("low") else None
+        high = _int(row.get(fat.get("high", ""))) if fat.get("high") else None
+        if value is None and low is None:
+            return None
+        ranged = low is not None and high is not None and low != high
+        return Claim(
+            subject="",
+            predicate="fatalities",
+            value=value,
+            qualifier="range" if ranged else "exact",
+            low=low if ranged else None,
+            high=high if ranged else None,
+            source=self.publisher,
+            evidence=evidence,
+            rule=f"{rule}.fatalities",
+        )
+
+    # -- the file -----------------------------------------------------------------------------
+    def extractions(
+        self,
+        path: Path,
+        doc: Document,
+        report: LoadReport,
+        *,
+        on_error: str = "fail",
+        chunk: int = 5000,
+        progress: Callable[[str], None] | None = None,
+    ) -> Iterator[Extraction]:
+        """The file as a stream of extractions of at most ``chunk`` events each."""
+        events: list[Event] = []
+        for line, row in self.rows(path):
+            report.rows += 1
+            try:
+                if "__error__" in row:
+                    raise ValueError(row["__error__"])
+                events.append(self.row_event(doc, line, row))
+                report.loaded += 1
+            except ValueError as e:
+                msg = f"{path}:{line}: {e}"
+                if on_error == "fail":
+                    raise LoaderError(str(e), path=str(path), line=line) from None
+                report.skipped += 1
+                if len(report.errors) < 1000:
+                    report.errors.append(msg)
+            if len(events) >= chunk:
+                yield self._chunk(doc, events)
+                events = []
+                if progress:
+                    progress(f"{path}: {report.rows:,} rows read")
+        if events or report.rows == 0:
+            yield self._chunk(doc, events)
+        report.entities = len(self._entities)
+        report.resolved = sum(1 for e in self._entities.values() if e.resolved)
+
+    def _chunk(self, doc: Document, events: list[Event]) -> Extraction:
+        used = {p.entity for e in events for p in e.participants}
+        used |= {e.place for e in events if e.place} | {e.country for e in events if e.country}
+        ents = [self._entities[i] for i in used if i in self._entities]
+        return Extraction(document=doc, entities=ents, events=events)
+
+
+def _int(v: str | None) -> int | None:
+    if v is None or not str(v).strip():
+        return None
+    try:
+        return int(float(str(v).strip()))
+    except ValueError:
+        raise ValueError(f"{v!r} is not a number") from None
+
+
+def _float(v: str | None) -> float | None:
+    try:
+        return float(str(v)) if v not in (None, "", "NA") else None
+    except ValueError:
+        return None
+
+
+def dataset_document(path: Path, mapping: Mapping) -> Document:
+    """The document a dataset file becomes (its named graph)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    o = ontology()
+    return Document(
+        id=o.entity_iri("doc", slugify(f"{mapping.name}-{path.stem}")),
+        title=f"{mapping.description.split(',')[0]}: {path.name}",
+        path=str(path),
+        sha256=h.hexdigest(),
+        kind="Dataset",
+        source=mapping.publisher,
+    )

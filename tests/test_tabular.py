@@ -1,0 +1,249 @@
+"""The mapping-driven dataset loader: small fixtures written here, then the real files in
+../shared/data (which must be there on CI)."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import pytest
+from conftest import actor, kg
+
+from kg.api import detect_format, ingest
+from kg.errors import LoaderError
+from kg.load.tabular import mappings
+from kg.ontology import ontology
+from kg.store.oxigraph import KGStore
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
+    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
+    "notes", "fatalities", "tags", "timestamp",
+]  # fmt: skip
+
+
+def acled_file(tmp_path: Path, rows: list[dict[str, str]], name: str = "acled.csv") -> Path:
+    path = tmp_path / name
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS)
+        w.writeheader()
+        for r in rows:
+            w.writerow({c: r.get(c, "") for c in ACLED_COLUMNS})
+    return path
+
+
+ROW = {
+    "event_id_cnty": "TST1", "event_date": "2022-03-27", "time_precision": "1",
+    "event_type": "Violence against civilians", "sub_event_type": "Attack",
+    "actor1": "Military Forces of Mali (2021-)", "assoc_actor_1": "Wagner Group", "inter1": "1",
+    "actor2": "Civilians (Mali)", "inter2": "7", "country": "Mali", "admin1": "Mopti",
+    "location": "Moura", "latitude": "14.2", "longitude": "-4.6", "source": "Radio A; Paper B",
+    "notes": "Soldiers and foreign fighters killed villagers in the market.", "fatalities": "30",
+}  # fmt: skip
+
+
+def q(store: KGStore, where: str, **params: str):
+    o = ontology()
+    return store.select(
+        f"PREFIX kgo: <{o.ns}>\nSELECT DISTINCT * WHERE {{ {where} }}", **params
+    ).rows
+
+
+def test_every_mapping_loads_and_names_its_file():
+    ms = mappings()
+    assert {"acled", "acled_old", "ucdp_ged", "gdelt1"} <= set(ms)
+    for name, m in ms.items():
+        assert m.path.stem == name and m.description
+
+
+def test_a_broken_mapping_names_the_file_and_line(tmp_path: Path):
+    from kg.load.tabular import load_mapping
+
+    bad = tmp_path / "broken.yaml"
+    bad.write_text(
+        "name: broken\nevent:\n  id: 'x-{id}'\n  type: {column: t, map: {a: Nonsense}}\n"
+    )
+    with pytest.raises(LoaderError, match=r"broken.yaml:4: 'Nonsense' is not an event class"):
+        load_mapping(bad)
+
+
+def test_a_row_becomes_an_event_with_both_actors_and_the_publishers_count(tmp_path: Path):
+    store = KGStore(None)
+    store.ensure_reference()
+    (res,) = ingest([acled_file(tmp_path, [ROW])], store)
+    assert res.summary["format"] == "acled" and res.summary["loaded"] == 1
+    ev = ontology().entity_iri("event", "acled-tst1")
+    roles = {
+        (r["r"].rsplit("#")[-1], r["a"])
+        for r in q(
+            store, "?ev ?r ?a . FILTER(?r IN (kgo:perpetrator, kgo:victim, kgo:participant))", ev=ev
+        )
+    }
+    assert ("perpetrator", actor("fama")) in roles  # "Military Forces of Mali (2021-)"
+    assert ("perpetrator", actor("wagner")) in roles  # the associated actor, same side
+    assert any(r == "victim" for r, _ in roles)
+    [c] = q(
+        store,
+        "?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:value ?v ; kgo:assertedBy ?src",
+        ev=ev,
+    )
+    assert c["v"] == 30 and c["src"] == actor("acled")
+    [d] = q(
+        store,
+        "?ev kgo:date ?d ; kgo:place ?p . ?p <http://www.w3.org/2004/02/skos/core#prefLabel> ?l",
+        ev=ev,
+    )
+    assert d["d"] == "2022-03-27" and str(d["l"]) == "Moura"
+    [e] = q(
+        store,
+        "?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:evidence ?x . "
+        "?x kgo:text ?t ; kgo:rowNumber ?n",
+        ev=ev,
+    )
+    assert e["n"] == 2 and "market" in e["t"] and "Radio A; Paper B" in e["t"]
+
+
+def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path):
+    store = KGStore(None)
+    store.ensure_reference()
+    path = acled_file(tmp_path, [ROW, {**ROW, "event_id_cnty": "TST2", "fatalities": "3"}])
+    ingest([path], store)
+    n = len(store)
+    ingest([path], store)
+    assert len(store) == n
+
+
+def test_a_malformed_row_fails_or_is_skipped(tmp_path: Path):
+    path = acled_file(tmp_path, [ROW, {**ROW, "event_id_cnty": "TST2", "event_date": "31/02"}])
+    store = KGStore(None)
+    store.ensure_reference()
+    before = len(store)
+    with pytest.raises(LoaderError, match=r"acled.csv:3: date '31/02'"):
+        ingest([path], store)
+    assert len(store) == before  # nothing half-written
+    (res,) = ingest([path], store, on_error="skip")
+    assert (res.summary["loaded"], res.summary["skipped"]) == (1, 1)
+    assert "acled.csv:3" in res.summary["errors"][0]
+
+
+def test_ragged_rows_are_reported_with_their_line(tmp_path: Path):
+    path = acled_file(tmp_path, [ROW])
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("TST3,2022-03-28,only,a,few,fields\n")
+    with pytest.raises(LoaderError, match=r"acled.csv:3: 6 fields where the header has 31"):
+        ingest([path], KGStore(None))
+
+
+def test_format_is_recognised_from_the_header(tmp_path: Path):
+    assert detect_format(acled_file(tmp_path, [ROW])) == "acled"
+    other = tmp_path / "other.csv"
+    other.write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(LoaderError, match=r"unrecognised format \(known: report, acled"):
+        detect_format(other)
+
+
+def test_the_cli_says_which_format_it_used(tmp_path: Path):
+    store = tmp_path / "kg-data"
+    r = kg("--store", str(store), "ingest", str(acled_file(tmp_path, [ROW])))
+    assert r.exit_code == 0, r.output
+    assert "acled, 1 rows, 1 loaded, 0 skipped" in r.stderr
+    r = kg("--store", str(store), "ingest", "--format", "nope", str(tmp_path / "acled.csv"))
+    assert r.exit_code == 1 and "unknown format 'nope' (known: report, acled" in r.output
+
+
+# -- the real files ------------------------------------------------------------------------
+def need_shared() -> None:
+    if not SHARED_DATA.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{SHARED_DATA} is missing")
+        pytest.skip("../shared/data is not here")
+
+
+@pytest.fixture(scope="module")
+def real_store() -> KGStore:
+    need_shared()
+    store = KGStore(None)
+    store.ensure_reference()
+    ingest(
+        [
+            SHARED_DATA / "acled",
+            SHARED_DATA / "ucdp",
+            SHARED_DATA / "gdelt" / "gdelt1_westafrica_conflict_events_1994-1997.csv",
+        ],
+        store,
+    )
+    return store
+
+
+def count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.DictReader(fh))
+
+
+def test_real_files_load_every_row(real_store: KGStore):
+    events = {
+        r["d"]: r["n"]
+        for r in real_store.select(
+            f"PREFIX kgo: <{ontology().ns}>\nSELECT ?d (COUNT(DISTINCT ?e) AS ?n) "
+            "WHERE { GRAPH ?d { ?e kgo:date ?x } } GROUP BY ?d"
+        ).rows
+    }
+    o = ontology()
+    expect = {
+        "acled-acled-old-deletion-dummy": "acled/acled_old_deletion_dummy.csv",
+        "acled-acled-old-dummy": "acled/acled_old_dummy.csv",
+        "acled-acled-2022h1-sahel-car-subset": "acled/acled_2022H1_sahel_car_subset.csv",
+        "acled-old-1900-01-01-2022-11-02-burkina-faso": (
+            "acled/1900-01-01-2022-11-02-Burkina_Faso.csv"
+        ),
+        "ucdp-ged-gedevent-v23-1-car": "ucdp/GEDEvent_v23_1_CAR.csv",
+        "gdelt1-gdelt1-westafrica-conflict-events-1994-1997": (
+            "gdelt/gdelt1_westafrica_conflict_events_1994-1997.csv"
+        ),
+    }
+    for slug, rel in expect.items():
+        assert events[o.entity_iri("doc", slug)] == count_rows(SHARED_DATA / rel), rel
+
+
+def test_real_acled_wagner_and_malian_forces_act_together(real_store: KGStore):
+    with (SHARED_DATA / "acled" / "acled_2022H1_sahel_car_subset.csv").open(
+        encoding="utf-8", newline=""
+    ) as fh:
+        together = [
+            r["event_id_cnty"]
+            for r in csv.DictReader(fh)
+            if {"Military Forces of Mali", "Wagner"}
+            <= {
+                w
+                for w in ("Military Forces of Mali", "Wagner")
+                if w in r["actor1"] or w in r["assoc_actor_1"]
+            }
+        ]
+    assert together
+    for eid in together:
+        ev = ontology().entity_iri("event", f"acled-{eid.lower()}")
+        actors = {r["a"] for r in q(real_store, "?ev kgo:perpetrator|kgo:participant ?a", ev=ev)}
+        assert {actor("fama"), actor("wagner")} <= actors, eid
+
+
+def test_real_ucdp_ranges_survive(real_store: KGStore):
+    with (SHARED_DATA / "ucdp" / "GEDEvent_v23_1_CAR.csv").open(encoding="utf-8") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["low"] != r["high"])
+    ev = ontology().entity_iri("event", f"ucdp-ged-{row['id']}")
+    [c] = q(
+        real_store,
+        "?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:low ?lo ; "
+        "kgo:high ?hi ; kgo:value ?best",
+        ev=ev,
+    )
+    assert (c["lo"], c["best"], c["hi"]) == (int(row["low"]), int(row["best"]), int(row["high"]))
+
+
+def test_real_gdelt_codes_become_event_types(real_store: KGStore):
+    ev = ontology().entity_iri("event", "gdelt-12493469")  # root code 19: fight
+    types = {r["t"].rsplit("#")[-1] for r in q(real_store, "?ev a ?t", ev=ev)}
+    assert "Battle" in types
