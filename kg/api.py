@@ -175,14 +175,25 @@ def sparql(store: KGStore, query: str) -> Rows:
     return store.select(query)
 
 
-def export(store: KGStore, fmt: str, out: TextIO | Any) -> None:
-    """Write the whole store as ``ttl``, ``trig``, ``nq`` or ``jsonld``."""
-    if fmt == "jsonld":
-        from kg.export import jsonld
+EXPORT_FORMATS = ("trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv")
 
-        jsonld(store, out)
-        return
-    store.dump(fmt, out)
+
+def export(store: KGStore, fmt: str, out: TextIO | Any) -> None:
+    """Write the whole store: RDF (``ttl``, ``trig``, ``nq``, ``jsonld`` with the project's
+    ``@context``), the actor graph for Gephi (``graphml``, ``gexf``), or ``neo4j-csv`` (``out``
+    is then a folder, for ``neo4j-admin database import``)."""
+    from kg import exports as ex
+
+    if fmt == "jsonld":
+        ex.jsonld(store, out)
+    elif fmt == "graphml":
+        ex.graphml(store, out)
+    elif fmt == "gexf":
+        ex.gexf(store, out)
+    elif fmt == "neo4j-csv":
+        ex.neo4j_csv(store, out)
+    else:
+        store.dump(fmt, out)
 
 
 def find_entity(name: str, store: KGStore) -> str:

@@ -545,29 +545,38 @@ def sparql(obj: _Ctx, query: str, fmt: str) -> None:
     emit_rows(rows.rows, rows.variables, fmt)
 
 
+EXPORT_CHOICES = ["trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv"]
+
+
 @cli.command()
 @click.option(
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["ttl", "trig", "nq", "jsonld"]),
+    type=click.Choice(EXPORT_CHOICES),
     default="trig",
     show_default=True,
-    help="RDF format.",
+    help="RDF (trig, ttl, nq, jsonld), the actor graph for Gephi (graphml, gexf), or "
+    "neo4j-csv (a folder of CSV files for neo4j-admin).",
 )
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write to this file instead of stdout.",
+    type=click.Path(writable=True),
+    help="Write to this file (a folder for neo4j-csv) instead of stdout.",
 )
 @click.pass_obj
 @_errors
 def export(obj: _Ctx, fmt: str, output: str | None) -> None:
-    """Write the whole graph as Turtle, TriG, N-Quads or JSON-LD."""
+    """Write the whole graph in a format other tools read."""
     from kg.api import export as do_export
 
-    if output:
+    if fmt == "neo4j-csv":
+        if not output:
+            raise click.UsageError("--format neo4j-csv writes a folder: give -o FOLDER")
+        do_export(obj.store(), fmt, output)
+        click.echo(f"wrote {output}/nodes.csv and {output}/relationships.csv", err=True)
+    elif output:
         import os
         import tempfile
 
