@@ -161,6 +161,9 @@ def ingest(
     except BaseException:
         store.abort(staged)
         raise
+    from kg.judgements import refresh
+
+    refresh(store)  # merges also cover what was just loaded
     store.flush()
     return results
 
@@ -214,8 +217,10 @@ def find_entity(name: str, store: KGStore) -> str:
         return ref.id
     rows = store.select(
         f"""SELECT DISTINCT ?e ?l WHERE {{
-              {{ ?e <{SKOS}prefLabel> ?l }} UNION {{ ?e <{SKOS}altLabel> ?l }}
-              ?e <{o.prop("resolved")}> ?r }}"""
+              GRAPH ?g {{ {{ ?e <{SKOS}prefLabel> ?l }} UNION {{ ?e <{SKOS}altLabel> ?l }} }}
+              ?e <{o.prop("resolved")}> ?r
+              # a merged record's name is an alias of the target, not another name for it
+              FILTER(!CONTAINS(STR(?g), "/doc/judgement-")) }}"""
     ).rows
     want = key_tokens(name)
     hits = sorted({r["e"] for r in rows if key_tokens(str(r["l"])) == want})

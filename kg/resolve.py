@@ -57,6 +57,7 @@ class Resolver:
     demonym_keys: dict[str, str] = field(default_factory=dict)
     ambiguous: dict[tuple[str, ...] | str, set[str]] = field(default_factory=dict)
     max_tokens: int = 1
+    _choices: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         for eid, ent in self.ref.entities.items():
@@ -106,6 +107,30 @@ class Resolver:
         if e is None:
             return None
         return e.id.rsplit("/", 1)[-1]
+
+    def lookup_fuzzy(self, name: str, *, threshold: float = 92.0) -> tuple[Entity, float] | None:
+        """The reference entity whose label or alias is closest to ``name`` (token-sorted
+        similarity, 0-100) when the best score reaches ``threshold``; exact matches first."""
+        exact = self.lookup(name)
+        if exact is not None:
+            return exact, 100.0
+        from rapidfuzz import fuzz, process
+
+        key = " ".join(key_tokens(name))
+        if not key:
+            return None
+        choices = self._fuzzy_choices()
+        best = process.extractOne(
+            key, list(choices), scorer=fuzz.token_sort_ratio, score_cutoff=threshold
+        )
+        if best is None:
+            return None
+        return self.ref.entities[choices[best[0]]], float(best[1])
+
+    def _fuzzy_choices(self) -> dict[str, str]:
+        if self._choices is None:
+            self._choices = {" ".join(k): eid for k, eid in self.by_key.items() if len(k) > 1}
+        return self._choices
 
     def demonym(self, word: str) -> Entity | None:
         """The state a demonym denotes ("Malian", "Russians"), or None."""

@@ -15,12 +15,15 @@ from kg.cli.main import cli
 
 COMMANDS = [
     "analyze",
+    "aliases",
     "contested",
     "demo",
     "eval",
     "export",
     "extract",
     "ingest",
+    "merge",
+    "merges",
     "neighbors",
     "path",
     "queries",
@@ -29,6 +32,7 @@ COMMANDS = [
     "sparql",
     "stats",
     "timeline",
+    "unmerge",
     "viz",
 ]
 

@@ -642,6 +642,62 @@ def demo(obj: _Ctx, reports: str, out_dir: str) -> None:
     run_demo(obj.store(), reports, out_dir, echo=click.echo, progress=_progress)
 
 
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--reason", help="Why the two records are the same actor (kept with the judgement).")
+@click.pass_obj
+@_errors
+def merge(obj: _Ctx, a: str, b: str, reason: str | None) -> None:
+    """Judge A to be the same actor as B: B's questions see A's facts (reversible)."""
+    from kg.api import find_entity
+    from kg.judgements import merge as do_merge
+
+    store = obj.store()
+    res = do_merge(store, find_entity(a, store), find_entity(b, store), reason=reason)
+    click.echo(f"merged {a} into {b} ({res['copied']} quads in {res['graph']})", err=True)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b", required=False)
+@click.pass_obj
+@_errors
+def unmerge(obj: _Ctx, a: str, b: str | None) -> None:
+    """Undo the judgement that A is B (or every merge of A)."""
+    from kg.api import find_entity
+    from kg.judgements import unmerge as do_unmerge
+
+    store = obj.store()
+    dropped = do_unmerge(store, find_entity(a, store), find_entity(b, store) if b else None)
+    click.echo(f"undid {len(dropped)} merge(s)", err=True)
+
+
+@cli.command()
+@format_option()
+@click.pass_obj
+@_errors
+def merges(obj: _Ctx, fmt: str) -> None:
+    """The merge judgements in force."""
+    from kg.judgements import merges as list_merges
+
+    emit_rows(list_merges(obj.store()), ["from", "into", "reason", "when"], fmt)
+
+
+@cli.command()
+@click.argument("name")
+@format_option()
+@click.pass_obj
+@_errors
+def aliases(obj: _Ctx, name: str, fmt: str) -> None:
+    """Every name an entity goes by, and where each comes from."""
+    from kg.api import find_entity
+    from kg.judgements import aliases as list_aliases
+
+    store = obj.store()
+    emit_rows(list_aliases(store, find_entity(name, store)), ["name", "kind", "where"], fmt)
+
+
 @cli.group()
 def viz() -> None:
     """Pictures: the interactive network, the affiliation diagram, an actor's timeline."""

@@ -26,6 +26,8 @@ from kg.resolve import Resolver, default_resolver
 from kg.yamlfile import read_yaml
 
 ROLES = ("perpetrator", "target", "victim", "participant", "supporter")
+#: similarity (0-100, token-sorted) from which a dataset name is taken for a known one
+FUZZY_THRESHOLD = 92.0
 PRECISIONS = ("day", "month", "year")
 _KEYS = {"name", "description", "publisher", "detect", "csv", "event", "actors", "names"}
 _EVENT_KEYS = {"id", "type", "date", "precision", "place", "fatalities", "evidence", "sources"}
@@ -236,6 +238,7 @@ class TabularLoader:
         self.codes = actor_type_classes()
         self._entities: dict[str, Entity] = {}
         self._names: dict[str, str | None] = {}
+        self.judgements: list[Claim] = []  # fuzzy matches, recorded once per name
         self.publisher = self.r.ref.entities[mapping.publisher].id if mapping.publisher else None
 
     # -- reading -----------------------------------------------------------------------------
@@ -453,6 +456,32 @@ class TabularLoader:
                 self._names[name] = ref.id
                 return ref.id
         label = candidates[-1] if len(candidates) > 1 else name
+        # a close spelling of a known name: take it, and record the judgement
+        for cand in candidates:
+            hit = self.r.lookup_fuzzy(cand, threshold=FUZZY_THRESHOLD)
+            if hit is None:
+                continue
+            ref, score = hit
+            if forced_type is not None and not self.o.is_a(ref.type, forced_type):
+                continue
+            self._keep(ref)
+            raw_iri = self.o.entity_iri("actor", slugify(name))
+            self._entities[raw_iri] = Entity(
+                id=raw_iri, label=name, type=ref.type, resolved=False, mentions=[name]
+            )
+            self.judgements.append(
+                Claim(
+                    subject=raw_iri,
+                    predicate="mergedInto",
+                    object=ref.id,
+                    rule="resolve.fuzzy",
+                    confidence=round(score / 100, 3),
+                    note=f"{name!r} taken for {ref.label!r} (similarity {score:.0f}/100)",
+                    evidence=Evidence(text=f"{self.m.name} actor name {name!r}"),
+                )
+            )
+            self._names[name] = ref.id
+            return ref.id
         typ = forced_type or self.codes.get(code.strip(), "Actor")
         iri = self.o.entity_iri("actor", slugify(name))
         self._entities[iri] = Entity(
@@ -534,8 +563,10 @@ class TabularLoader:
     def _chunk(self, doc: Document, events: list[Event]) -> Extraction:
         used = {p.entity for e in events for p in e.participants}
         used |= {e.place for e in events if e.place} | {e.country for e in events if e.country}
+        judged, self.judgements = self.judgements, []
+        used |= {c.subject for c in judged}
         ents = [self._entities[i] for i in used if i in self._entities]
-        return Extraction(document=doc, entities=ents, events=events)
+        return Extraction(document=doc, entities=ents, events=events, relations=judged)
 
 
 def _int(v: str | None) -> int | None:
