@@ -247,3 +247,34 @@ def test_real_gdelt_codes_become_event_types(real_store: KGStore):
     ev = ontology().entity_iri("event", "gdelt-12493469")  # root code 19: fight
     types = {r["t"].rsplit("#")[-1] for r in q(real_store, "?ev a ?t", ev=ev)}
     assert "Battle" in types
+
+
+def test_a_killed_bulk_load_leaves_no_half_document(tmp_path: Path):
+    import pyoxigraph as ox
+
+    path = tmp_path / "kg-data"
+    store = KGStore(path)
+    store.ensure_reference()
+    before = len(store)
+    graph = ontology().entity_iri("doc", "half-loaded")
+    store.begin_bulk(graph)
+    store.bulk_add(
+        graph,
+        [
+            ox.Quad(
+                ox.NamedNode(graph),
+                ox.NamedNode(ontology().prop("title")),
+                ox.Literal("half"),
+                ox.NamedNode(graph),
+            )
+        ],
+    )
+    store.flush()
+    del store  # the process dies here: end_bulk never runs
+    import gc
+
+    gc.collect()
+    reopened = KGStore(path)
+    assert reopened.recovered == [graph]
+    assert len(reopened) == before
+    assert not reopened.raw.contains_named_graph(ox.NamedNode(graph))

@@ -113,6 +113,7 @@ class KGStore:
                 ) from e
             raise StoreError(f"{self.location}: cannot open the store: {e}") from e
         self._cleanup_staging()
+        self.recovered = self._recover()
 
     # -- writing ---------------------------------------------------------------------------
     def _cleanup_staging(self) -> None:
@@ -170,6 +171,67 @@ class KGStore:
             self._store.update(" ;\n".join(ops))
         except (OSError, RuntimeError) as e:
             raise StoreError(f"cannot write graphs: {e}") from e
+
+    # -- large documents: bulk writes with a journal -----------------------------------------
+    def _journal(self) -> ox.NamedNode:
+        return ox.NamedNode(ontology().entity_iri("doc", "journal"))
+
+    def _marker(self, graph: str) -> ox.Quad:
+        return ox.Quad(
+            ox.NamedNode(graph),
+            ox.NamedNode(ontology().prop("note")),
+            ox.Literal("loading"),
+            self._journal(),
+        )
+
+    def begin_bulk(self, graph: str) -> None:
+        """Start replacing a large graph with bulk writes (fast, not one transaction).
+
+        A journal entry marks the graph as loading until :meth:`end_bulk`; a store opened
+        with such an entry (a load that was killed) drops that graph, so a half-written
+        document is never seen: it is absent until loaded again.
+        """
+        target = ox.NamedNode(graph)
+        self._store.add(self._marker(graph))
+        self._store.remove_graph(target) if self._store.contains_named_graph(target) else None
+        self._store.add_graph(target)
+
+    def bulk_add(self, graph: str, quads: Iterable[ox.Quad]) -> int:
+        target = ox.NamedNode(graph)
+        batch = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        try:
+            self._store.bulk_extend(batch)
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"cannot write graph {graph}: {e}") from e
+        return len(batch)
+
+    def end_bulk(self, graph: str, *, ok: bool = True) -> None:
+        """Finish a bulk load; ``ok=False`` drops what was written."""
+        if not ok:
+            target = ox.NamedNode(graph)
+            if self._store.contains_named_graph(target):
+                self._store.remove_graph(target)
+        self._store.remove(self._marker(graph))
+        self.flush()
+
+    def _recover(self) -> list[str]:
+        """Drop the graphs of bulk loads that never finished (see :meth:`begin_bulk`)."""
+        dropped = []
+        j = self._journal()
+        for q in list(self._store.quads_for_pattern(None, None, None, j)):
+            g = q.subject
+            if isinstance(g, ox.NamedNode) and self._store.contains_named_graph(g):
+                self._store.remove_graph(g)
+            self._store.remove(q)
+            dropped.append(g.value if isinstance(g, ox.NamedNode) else str(g))
+        return dropped
+
+    def graph_sha256(self, graph: str) -> str | None:
+        """The checksum recorded for a document graph, if it is in the store."""
+        g = ox.NamedNode(graph)
+        for q in self._store.quads_for_pattern(g, ox.NamedNode(ontology().prop("sha256")), None, g):
+            return q.object.value if isinstance(q.object, ox.Literal) else None
+        return None
 
     def abort(self, graphs: Iterable[str]) -> None:
         """Throw away the staging copies of ``graphs``."""
