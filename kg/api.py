@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from kg.errors import KGError, QueryError
 from kg.model import Extraction
@@ -67,10 +67,16 @@ def detect_format(path: Path) -> str:
         return "report"
     if not path.is_file():
         raise LoaderError("no such file", path=str(path))
+    if suffix in (".json", ".jsonl", ".ndjson"):
+        from kg.load.stix import detect_json
+
+        kind = detect_json(path)
+        if kind:
+            return kind
     m = detect(path)
     if m is not None:
         return m.name
-    known = ", ".join(["report", *mappings()])
+    known = ", ".join(["report", "stix", "ftm", *mappings()])
     raise LoaderError(
         f"unrecognised format (known: {known}); give --format NAME if it is one of them",
         path=str(path),
@@ -103,8 +109,8 @@ def ingest(
 
     if on_error not in ("fail", "skip"):
         raise LoaderError(f"--on-error is fail or skip, not {on_error!r}")
-    if fmt is not None and fmt != "report" and fmt not in mappings():
-        known = ", ".join(["report", *mappings()])
+    if fmt is not None and fmt not in ("report", "stix", "ftm") and fmt not in mappings():
+        known = ", ".join(["report", "stix", "ftm", *mappings()])
         raise LoaderError(f"unknown format {fmt!r} (known: {known})")
     files = collect_paths([str(p) for p in paths], datasets=True)
     formats = [(f, fmt or detect_format(f)) for f in files]
@@ -126,7 +132,23 @@ def ingest(
                     f"{len(ex.events)} events, {len(ex.statements)} statements ({n} quads)"
                 )
         for f, k in formats:
-            if k == "report":
+            if k not in ("stix", "ftm"):
+                continue
+            from kg.load.ftm import read_ftm
+            from kg.load.stix import read_stix
+
+            ex = read_stix(f) if k == "stix" else read_ftm(f)
+            n = store.stage(ex.document.id, extraction_quads(ex), fresh=True)
+            staged.append(ex.document.id)
+            ex.summary = {**ex.summary, "format": k, "quads": n}
+            results.append(ex)
+            if progress:
+                progress(
+                    f"{f}: {k}, {len(ex.entities)} entities, {len(ex.relations)} relations, "
+                    f"{len(ex.events)} events ({n} quads)"
+                )
+        for f, k in formats:
+            if k in ("report", "stix", "ftm"):
                 continue
             mapping = mappings()[k]
             doc = dataset_document(f, mapping)
@@ -190,10 +212,10 @@ def sparql(store: KGStore, query: str) -> Rows:
     return store.select(query)
 
 
-EXPORT_FORMATS = ("trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv")
+EXPORT_FORMATS = ("trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv", "stix", "ftm")
 
 
-def export(store: KGStore, fmt: str, out: TextIO | Any) -> None:
+def export(store: KGStore, fmt: str, out: Any) -> None:
     """Write the whole store: RDF (``ttl``, ``trig``, ``nq``, ``jsonld`` with the project's
     ``@context``), the actor graph for Gephi (``graphml``, ``gexf``), or ``neo4j-csv`` (``out``
     is then a folder, for ``neo4j-admin database import``)."""
@@ -207,6 +229,21 @@ def export(store: KGStore, fmt: str, out: TextIO | Any) -> None:
         ex.gexf(store, out)
     elif fmt == "neo4j-csv":
         ex.neo4j_csv(store, out)
+    elif fmt == "stix":
+        from kg.export_formats import export_stix
+
+        export_stix(store, out)
+    elif fmt == "ftm":
+        import io
+
+        from kg.export_formats import export_ftm
+
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="\n")
+        try:
+            export_ftm(store, text)
+            text.flush()
+        finally:
+            text.detach()
     else:
         store.dump(fmt, out)
 

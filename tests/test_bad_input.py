@@ -126,7 +126,7 @@ def test_folder_with_an_unknown_table(store_dir: Path, tmp_path: Path):
     r = kg("--store", str(store_dir), "ingest", str(folder))
     assert r.exit_code == 1
     line = one_error_line(r, names=str(data))
-    assert "unrecognised format (known: report, acled" in line
+    assert "unrecognised format (known: report, stix, ftm, acled" in line
     assert_nothing_new(store_dir, before)
 
 

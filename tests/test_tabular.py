@@ -142,7 +142,7 @@ def test_format_is_recognised_from_the_header(tmp_path: Path):
     assert detect_format(acled_file(tmp_path, [ROW])) == "acled"
     other = tmp_path / "other.csv"
     other.write_text("a,b,c\n1,2,3\n")
-    with pytest.raises(LoaderError, match=r"unrecognised format \(known: report, acled"):
+    with pytest.raises(LoaderError, match=r"unrecognised format \(known: report, stix, ftm, acled"):
         detect_format(other)
 
 
@@ -152,7 +152,7 @@ def test_the_cli_says_which_format_it_used(tmp_path: Path):
     assert r.exit_code == 0, r.output
     assert "acled, 1 rows, 1 loaded, 0 skipped" in r.stderr
     r = kg("--store", str(store), "ingest", "--format", "nope", str(tmp_path / "acled.csv"))
-    assert r.exit_code == 1 and "unknown format 'nope' (known: report, acled" in r.output
+    assert r.exit_code == 1 and "unknown format 'nope' (known: report, stix, ftm, acled" in r.output
 
 
 # -- the real files ------------------------------------------------------------------------

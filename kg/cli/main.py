@@ -92,7 +92,8 @@ def _progress(msg: str) -> None:
     "--format",
     "fmt",
     metavar="NAME",
-    help="Skip recognition: 'report' or a dataset mapping (acled, acled_old, ucdp_ged, gdelt1).",
+    help="Skip recognition: report, stix, ftm or a dataset mapping (acled, acled_old, "
+    "ucdp_ged, gdelt1).",
 )
 @click.option(
     "--on-error",
@@ -545,7 +546,7 @@ def sparql(obj: _Ctx, query: str, fmt: str) -> None:
     emit_rows(rows.rows, rows.variables, fmt)
 
 
-EXPORT_CHOICES = ["trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv"]
+EXPORT_CHOICES = ["trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv", "stix", "ftm"]
 
 
 @cli.command()
@@ -556,8 +557,9 @@ EXPORT_CHOICES = ["trig", "ttl", "nq", "jsonld", "graphml", "gexf", "neo4j-csv"]
     type=click.Choice(EXPORT_CHOICES),
     default="trig",
     show_default=True,
-    help="RDF (trig, ttl, nq, jsonld), the actor graph for Gephi (graphml, gexf), or "
-    "neo4j-csv (a folder of CSV files for neo4j-admin).",
+    help="RDF (trig, ttl, nq, jsonld), the actor graph for Gephi (graphml, gexf), "
+    "neo4j-csv (a folder of CSV files for neo4j-admin), a STIX 2.1 bundle (stix) or "
+    "FollowTheMoney JSON lines (ftm).",
 )
 @click.option(
     "--output",
@@ -585,6 +587,9 @@ def export(obj: _Ctx, fmt: str, output: str | None) -> None:
         try:
             with os.fdopen(fd, "wb") as fh:
                 do_export(obj.store(), fmt, fh)
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; exports are not
             os.replace(tmp, output)
         finally:
             if os.path.exists(tmp):

@@ -120,7 +120,7 @@ def _first_words(body: str, n: int = 10) -> str:
     return " ".join(words[:n]) + (" ..." if len(words) > n else "")
 
 
-DATASET_SUFFIXES = {".csv", ".tsv"}
+DATASET_SUFFIXES = {".csv", ".tsv", ".json", ".jsonl", ".ndjson"}
 
 
 def collect_paths(paths: list[str], *, datasets: bool = False) -> list[Path]:
