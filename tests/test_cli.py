@@ -33,6 +33,7 @@ COMMANDS = [
     "stats",
     "timeline",
     "unmerge",
+    "validate",
     "viz",
 ]
 

@@ -648,6 +648,41 @@ def demo(obj: _Ctx, reports: str, out_dir: str) -> None:
 
 
 @cli.command()
+@click.option(
+    "--max-quads",
+    default=2_000_000,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest store checked in memory.",
+)
+@format_option(choices=("table", "json"))
+@click.pass_obj
+@_errors
+def validate(obj: _Ctx, max_quads: int, fmt: str) -> None:
+    """Check the store against the SHACL shapes; each problem with the document and evidence
+    that produced it. Exits 1 when there is a violation (contested facts are warnings)."""
+    from kg.validate import validate as do_validate
+
+    res = do_validate(obj.store(), max_quads=max_quads)
+    if fmt == "json":
+        emit_json(res)
+    else:
+        for r in res["results"]:
+            click.echo(f"{r['severity']}: {r['node']} {r['property'] or ''}: {r['message']}")
+            if r["documents"]:
+                click.echo(f"    in {'; '.join(r['documents'][:3])}")
+            if r["evidence"]:
+                click.echo(f'    "{r["evidence"][:200]}"')
+        click.echo(
+            f"{res['quads']:,} quads: {res['violations']} violation(s), "
+            f"{res['warnings']} warning(s)",
+            err=True,
+        )
+    if not res["conforms"]:
+        raise SystemExit(1)
+
+
+@cli.command()
 @click.argument("a")
 @click.argument("b")
 @click.option("--reason", help="Why the two records are the same actor (kept with the judgement).")
