@@ -36,6 +36,25 @@ def date_precision(value: str) -> str:
     raise ValueError(f"not a YYYY, YYYY-MM or YYYY-MM-DD date: {value!r}")
 
 
+def is_date(value: str) -> bool:
+    """Whether ``value`` is a real ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` date.
+
+    >>> is_date("2024-02-29"), is_date("2024-13"), is_date("March 2017")
+    (True, False, False)
+    """
+    import datetime as dt
+
+    try:
+        precision = date_precision(value)
+        if precision == "day":
+            dt.date.fromisoformat(value)
+        elif precision == "month":
+            return 1 <= int(value[5:7]) <= 12
+    except ValueError:
+        return False
+    return True
+
+
 def slugify(text: str) -> str:
     """Turn a name into the slug used in entity IRIs.
 

@@ -8,7 +8,6 @@ extracted facts, with ``kg:doc/reference`` as their source.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import OntologyError
-from kg.model import Claim, Document, Entity, Evidence, Extraction, date_precision
+from kg.model import Claim, Document, Entity, Evidence, Extraction, is_date
 from kg.ontology import Ontology, ontology
 from kg.paths import ontology_dir
 from kg.yamlfile import read_yaml
@@ -50,16 +49,8 @@ def _date(value: Any, where: str) -> str | None:
     if value is None:
         return None
     s = str(value)
-    try:
-        precision = date_precision(s)
-        if precision == "day":
-            dt.date.fromisoformat(s)
-        elif precision == "month" and not 1 <= int(s[5:7]) <= 12:
-            raise ValueError(s)
-    except ValueError:
-        raise OntologyError(
-            f"{where}: dates are real YYYY, YYYY-MM or YYYY-MM-DD dates, got {s!r}"
-        ) from None
+    if not is_date(s):
+        raise OntologyError(f"{where}: dates are real YYYY, YYYY-MM or YYYY-MM-DD dates, got {s!r}")
     return s
 
 

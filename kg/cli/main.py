@@ -307,9 +307,9 @@ def _as_of_option() -> Any:
 
 
 def _check_date(value: str | None) -> str | None:
-    import re
+    from kg.model import is_date
 
-    if value is not None and not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", value):
+    if value is not None and not is_date(value):
         raise click.BadParameter(
             f"{value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", param_hint="--as-of"
         )

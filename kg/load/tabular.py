@@ -52,11 +52,11 @@ class Mapping:
 
     @property
     def event(self) -> dict[str, Any]:
-        return dict(self.raw["event"])
+        return self.raw["event"]  # read on every row: no copy
 
     @property
     def actors(self) -> list[dict[str, Any]]:
-        return list(self.raw.get("actors") or [])
+        return self.raw.get("actors") or []
 
     def columns(self) -> set[str]:
         """Every column the mapping reads (for checking a file's header)."""

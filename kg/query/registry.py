@@ -30,6 +30,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.model import is_date
 from kg.ontology import XSD, sparql_prologue
 from kg.paths import queries_dir
 
@@ -39,7 +40,6 @@ _PARAM_RX = re.compile(
     r"\((?P<need>required|optional)\)\s*(?:--\s*(?P<desc>.*))?$"
 )
 _HEAD_RX = re.compile(r"^#\s*(?P<key>name|description):\s*(?P<value>.+)$")
-_DATE_RX = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
 @dataclass(frozen=True)
@@ -224,7 +224,7 @@ def to_term(param: Param, value: str, store: Any) -> ox.NamedNode | ox.Literal:
         return ox.NamedNode(find_entity(value, store))
     if param.type == "date":
         v = value.strip()
-        if not _DATE_RX.match(v) or not _real_date(v):
+        if not is_date(v):
             raise QueryError(
                 f"parameter {param.name}: {value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
             )
@@ -235,16 +235,6 @@ def to_term(param: Param, value: str, store: Any) -> ox.NamedNode | ox.Literal:
         except ValueError:
             raise QueryError(f"parameter {param.name}: {value!r} is not a whole number") from None
     return ox.Literal(value)
-
-
-def _real_date(v: str) -> bool:
-    import datetime as dt
-
-    try:
-        dt.date.fromisoformat((v + "-01-01")[:10] if len(v) < 10 else v)
-    except ValueError:
-        return False
-    return True
 
 
 def run_named(name: str, params: dict[str, str], store: Any) -> Any:
