@@ -13,20 +13,30 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError, QueryError
 from kg.model import Extraction
 from kg.store.oxigraph import KGStore, Rows, default_location
 
+if TYPE_CHECKING:
+    from kg.store.sparql import SparqlStore
 
-def open_store(location: str | os.PathLike[str] | None = None) -> KGStore:
+
+def open_store(location: str | os.PathLike[str] | None = None) -> KGStore | SparqlStore:
     """Open the store at ``location`` (default: ``KG_STORE`` or ``./kg-data``).
 
-    ``":memory:"`` gives an in-memory store. The ontology and the reference entities are
-    loaded on first use and refreshed when their files change.
+    ``":memory:"`` gives an in-memory store; ``sparql+http://HOST:PORT[/PATH]`` (or
+    ``sparql+https://``) a remote SPARQL 1.1 server (see :mod:`kg.store.sparql`). The ontology
+    and the reference entities are loaded on first use and refreshed when their files change.
     """
     loc = default_location() if location is None else location
+    if isinstance(loc, str) and loc.startswith(("sparql+http://", "sparql+https://")):
+        from kg.store.sparql import SparqlStore
+
+        remote = SparqlStore(loc)
+        remote.ensure_reference()
+        return remote
     store = KGStore(loc)
     store.ensure_reference()
     return store
@@ -164,10 +174,7 @@ def ingest(
             # journal entry that makes a killed load drop the graph (see KGStore.begin_bulk)
             store.begin_bulk(doc.id)
             try:
-                for chunk in loader.extractions(
-                    f, doc, report, on_error=on_error, progress=progress
-                ):
-                    quads += store.bulk_add(doc.id, extraction_quads(chunk))
+                quads = _bulk_dataset(store, loader, f, doc, report, on_error, progress)
             except BaseException:
                 store.end_bulk(doc.id, ok=False)
                 raise
@@ -200,6 +207,65 @@ def ingest(
     refresh(store)  # merges also cover what was just loaded
     store.flush()
     return results
+
+
+def _bulk_dataset(
+    store: KGStore,
+    loader: Any,
+    path: Path,
+    doc: Any,
+    report: Any,
+    on_error: str,
+    progress: Callable[[str], None] | None,
+) -> int:
+    """Write one dataset file into its graph: rows are read and turned into N-Quads text in
+    a second thread while this one hands the previous chunk to the store's bulk loader (which
+    releases the GIL), so parsing and writing use both cores. Returns the quads written."""
+    import queue
+    import threading
+
+    from kg.store.nquads import DatasetWriter
+
+    writer = DatasetWriter(doc.id)
+    chunks: queue.Queue[tuple[bytes, int] | BaseException | None] = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            head = writer.document(Extraction(document=doc), loader.publisher, loader.rule)
+            chunks.put((head.encode(), head.count("\n")))
+            for ex in loader.extractions(
+                path, doc, report, on_error=on_error, progress=progress, chunk=20000
+            ):
+                if stop.is_set():
+                    return
+                text, n = writer.chunk(ex)
+                chunks.put((text.encode(), n))
+            chunks.put(None)
+        except BaseException as e:  # handed to the writing thread, raised there
+            chunks.put(e)
+
+    worker = threading.Thread(target=produce, name="kg-rows", daemon=True)
+    worker.start()
+    written = 0
+    try:
+        while True:
+            item = chunks.get()
+            if item is None:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            store.bulk_add_text(doc.id, item[0])
+            written += item[1]
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                chunks.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        worker.join()
+    return written
 
 
 def stats(store: KGStore) -> dict[str, int]:

@@ -57,7 +57,7 @@ class Resolver:
     demonym_keys: dict[str, str] = field(default_factory=dict)
     ambiguous: dict[tuple[str, ...] | str, set[str]] = field(default_factory=dict)
     max_tokens: int = 1
-    _choices: dict[str, str] | None = None
+    _choices: tuple[list[str], list[str]] | None = None
 
     def __post_init__(self) -> None:
         for eid, ent in self.ref.entities.items():
@@ -116,20 +116,22 @@ class Resolver:
             return exact, 100.0
         from rapidfuzz import fuzz, process
 
-        key = " ".join(key_tokens(name))
+        # token-sort similarity: plain similarity of the sorted words, choices sorted once
+        key = " ".join(sorted(key_tokens(name)))
         if not key:
             return None
-        choices = self._fuzzy_choices()
+        keys, ids = self._fuzzy_choices()
         best = process.extractOne(
-            key, list(choices), scorer=fuzz.token_sort_ratio, score_cutoff=threshold
+            key, keys, scorer=fuzz.ratio, processor=None, score_cutoff=threshold
         )
         if best is None:
             return None
-        return self.ref.entities[choices[best[0]]], float(best[1])
+        return self.ref.entities[ids[best[2]]], float(best[1])
 
-    def _fuzzy_choices(self) -> dict[str, str]:
+    def _fuzzy_choices(self) -> tuple[list[str], list[str]]:
         if self._choices is None:
-            self._choices = {" ".join(k): eid for k, eid in self.by_key.items() if len(k) > 1}
+            pairs = {" ".join(sorted(k)): eid for k, eid in self.by_key.items() if len(k) > 1}
+            self._choices = (list(pairs), list(pairs.values()))
         return self._choices
 
     def demonym(self, word: str) -> Entity | None:

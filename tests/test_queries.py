@@ -978,10 +978,11 @@ def test_bound_text_holds_the_value_in_one_escaped_literal(value: str):
     bound = bind(get_query("sources").text, values)
     # the whole bound query still parses
     ox.Store().query(prologue() + bound)
-    # the value appears once, as an escaped literal, and the rest is the query as written
+    # the value appears only as an escaped literal, once per VALUES row the binding adds (one
+    # per group that uses the parameters), and the rest is the query as written
     literal = str(ox.Literal(value))
-    assert bound.count(literal) == 1
     plain = bind(get_query("sources").text, {**values, "predicate": ox.Literal("X")})
+    assert bound.count(literal) == plain.count('"X"') >= 1
     assert bound.replace(literal, '"X"') == plain
     # and its VALUES row reads back exactly the values given, nothing more
     probe = ox.Store().query(bind("SELECT * WHERE { }", values))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import actor, kg
 
-from kg.api import detect_format, ingest
+from kg.api import detect_format, ingest, named_query
 from kg.errors import LoaderError
 from kg.load.tabular import mappings
 from kg.ontology import ontology
@@ -86,11 +86,8 @@ def test_a_row_becomes_an_event_with_both_actors_and_the_publishers_count(tmp_pa
     assert ("perpetrator", actor("fama")) in roles  # "Military Forces of Mali (2021-)"
     assert ("perpetrator", actor("wagner")) in roles  # the associated actor, same side
     assert any(r == "victim" for r, _ in roles)
-    [c] = q(
-        store,
-        "?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:value ?v ; kgo:assertedBy ?src",
-        ev=ev,
-    )
+    # the dataset states the figure in its own graph; ACLED (the publisher) asserts it
+    [c] = q(store, "GRAPH ?g { ?ev kgo:fatalities ?v } ?g kgo:publisher ?src", ev=ev)
     assert c["v"] == 30 and c["src"] == actor("acled")
     [d] = q(
         store,
@@ -98,13 +95,15 @@ def test_a_row_becomes_an_event_with_both_actors_and_the_publishers_count(tmp_pa
         ev=ev,
     )
     assert d["d"] == "2022-03-27" and str(d["l"]) == "Moura"
-    [e] = q(
-        store,
-        "?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:evidence ?x . "
-        "?x kgo:text ?t ; kgo:rowNumber ?n",
-        ev=ev,
-    )
+    # the row is the evidence: its number and its notes, with the outlets it names
+    [e] = q(store, "?ev kgo:sourceRow ?n ; kgo:sourceText ?t", ev=ev)
     assert e["n"] == 2 and "market" in e["t"] and "Radio A; Paper B" in e["t"]
+    # and `sources` tells who said the figure, where, on what evidence, by which rule
+    rows = named_query("sources", store, subject=ev, predicate="fatalities").rows
+    [s] = rows
+    assert s["value"] == "30" and s["source"] == "Armed Conflict Location & Event Data Project"
+    assert s["rule"] == "tabular.acled" and "market" in s["evidence"]
+    assert s["document"].endswith(".csv")
 
 
 def test_loading_the_same_file_twice_changes_nothing(tmp_path: Path):

@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import string
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kg.errors import LoaderError
 from kg.model import Claim, Document, Entity, Event, Evidence, Extraction, Participant, slugify
@@ -29,8 +30,13 @@ ROLES = ("perpetrator", "target", "victim", "participant", "supporter")
 #: similarity (0-100, token-sorted) from which a dataset name is taken for a known one
 FUZZY_THRESHOLD = 92.0
 PRECISIONS = ("day", "month", "year")
-_KEYS = {"name", "description", "publisher", "detect", "csv", "event", "actors", "names"}
+_KEYS = {"name", "description", "publisher", "detect", "csv", "derived", "event", "actors", "names"}
 _EVENT_KEYS = {"id", "type", "date", "precision", "place", "fatalities", "evidence", "sources"}
+_DETECT_KEYS = {"extensions", "header_all", "header_none", "values", "refuse"}
+_CSV_KEYS = {"delimiter", "encoding", "columns", "quoting"}
+_QUOTING: dict[str, Literal[0, 3]] = {"minimal": csv.QUOTE_MINIMAL, "none": csv.QUOTE_NONE}
+#: a derived column: the parts (columns each uses, its template) and what joins them
+Derived = tuple[list[tuple[tuple[str, ...], str]], str]
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -49,6 +55,15 @@ class Mapping:
     delimiter: str = ","
     encoding: str = "utf-8"
     names: list[tuple[re.Pattern[str], str | None]] = field(default_factory=list)
+    #: a headerless file's columns, in order (``csv.columns``); empty: the first line names them
+    fields: list[str] = field(default_factory=list)
+    quoting: Literal[0, 3] = csv.QUOTE_MINIMAL
+    #: headerless detection: column -> pattern the first line's value must match
+    values: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    #: look-alike files: (pattern of the first line, what to say about such a file)
+    refuse: list[tuple[re.Pattern[str], str]] = field(default_factory=list)
+    #: extra columns made from others: name -> ([(columns used, template)], separator)
+    derived: dict[str, Derived] = field(default_factory=dict)
 
     @property
     def event(self) -> dict[str, Any]:
@@ -145,7 +160,111 @@ def load_mapping(path: Path, o: Ontology | None = None) -> Mapping:
         m.names.append((rx, typ))
     if m.publisher and m.publisher not in default_resolver().ref.entities:
         raise _fail(path, raw, f"publisher {m.publisher!r} is not a reference entity id")
+    _layout(m, raw)
     return m
+
+
+def _layout(m: Mapping, raw: dict[str, Any]) -> None:
+    """The file layout keys of a mapping (``detect``, ``csv``, ``derived``), checked."""
+    path = m.path
+    det, opts = raw.get("detect") or {}, raw.get("csv") or {}
+    for section, keys, name in ((det, _DETECT_KEYS, "detect"), (opts, _CSV_KEYS, "csv")):
+        bad = set(section) - keys - {"__line__"}
+        if bad:
+            raise _fail(path, section, f"unknown {name} keys {sorted(bad)} (valid: {sorted(keys)})")
+    quoting = opts.get("quoting", "minimal")
+    if quoting not in _QUOTING:
+        raise _fail(path, opts, f"quoting {quoting!r} (valid: {', '.join(_QUOTING)})")
+    m.quoting = _QUOTING[quoting]
+    cols = opts.get("columns")
+    if cols is not None:
+        if not isinstance(cols, list) or not cols or not all(isinstance(c, str) for c in cols):
+            raise _fail(path, opts, "'columns:' lists a headerless file's column names, in order")
+        dup = sorted({c for c in cols if cols.count(c) > 1})
+        if dup:
+            raise _fail(path, opts, f"columns named twice: {', '.join(dup)}")
+        if m.header_all or m.header_none:
+            raise _fail(
+                path,
+                det,
+                "header_all/header_none are for files with a header row; a headerless file "
+                "(csv: columns) is recognised by its column count and detect: values",
+            )
+        m.fields = list(cols)
+    for col, pattern in _items(det.get("values")):
+        if not m.fields:
+            raise _fail(path, det, "detect: values needs csv: columns (a headerless file)")
+        try:
+            m.values[col] = re.compile(str(pattern))
+        except re.error as e:
+            raise _fail(path, det, f"bad pattern for {col!r}: {e}") from e
+    for rule in det.get("refuse") or []:
+        if not isinstance(rule, dict) or not rule.get("line") or not rule.get("says"):
+            raise _fail(path, det, "each refuse rule needs 'line' (a pattern) and 'says'")
+        try:
+            m.refuse.append((re.compile(str(rule["line"])), str(rule["says"]).strip()))
+        except re.error as e:
+            raise _fail(path, rule, f"bad line pattern: {e}") from e
+    for name, spec in _items(raw.get("derived")):
+        if isinstance(spec, str):
+            parts, sep = [spec], ""
+        elif isinstance(spec, dict) and isinstance(spec.get("parts"), list):
+            parts, sep = spec["parts"], str(spec.get("join", "; "))
+        else:
+            raise _fail(path, raw["derived"], f"derived {name!r}: a template or {{parts, join}}")
+        compiled: list[tuple[tuple[str, ...], str]] = []
+        for part in parts:
+            try:
+                used = tuple(
+                    f for _, f, _, _ in string.Formatter().parse(str(part)) if f is not None
+                )
+            except ValueError as e:
+                raise _fail(path, raw["derived"], f"derived {name!r}: {e} in {part!r}") from e
+            if any(not f or any(ch in f for ch in ".[]") for f in used):
+                raise _fail(path, raw["derived"], f"derived {name!r}: name a column in {{}}")
+            compiled.append((used, str(part)))
+        m.derived[name] = (compiled, sep)
+    if m.fields:  # every column the mapping reads is one of the file's, or derived before
+        known = set(m.fields)
+        for name, (compiled, _) in m.derived.items():
+            for col in (c for used, _t in compiled for c in used):
+                if col not in known:
+                    raise _fail(path, raw["derived"], f"no column {col!r} in csv: columns")
+            known.add(name)
+        for col, where in _read_columns(raw):
+            if col not in known:
+                raise _fail(path, where, f"no column {col!r} in csv: columns (or derived)")
+
+
+def _items(d: Any) -> list[tuple[str, Any]]:
+    return [(str(k), v) for k, v in (d or {}).items() if k != "__line__"]
+
+
+def _read_columns(raw: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(column, the part of the mapping that names it) for the event, actors and detection."""
+    ev = raw["event"]
+    yield from ((f, ev) for _, f, _, _ in string.Formatter().parse(ev["id"]) if f)
+    for key in ("type", "date", "precision"):
+        if isinstance(ev.get(key), dict) and ev[key].get("column"):
+            yield ev[key]["column"], ev[key]
+    for key in ("place", "fatalities"):
+        part = ev.get(key) or {}
+        yield from ((v, part) for k, v in part.items() if k != "__line__" and isinstance(v, str))
+    yield from ((str(v), ev["place"]) for v in (ev.get("place") or {}).get("admin") or [])
+    if ev.get("evidence"):
+        yield ev["evidence"], ev
+    if (ev.get("sources") or {}).get("column"):
+        yield ev["sources"]["column"], ev["sources"]
+    for a in raw.get("actors") or []:
+        yield a["column"], a
+        if a.get("type_code"):
+            yield a["type_code"], a
+        if isinstance(a.get("associated"), dict):
+            yield a["associated"]["column"], a
+        if isinstance(a.get("role"), dict) and a["role"].get("by_column"):
+            yield a["role"]["by_column"], a
+    det = raw.get("detect") or {}
+    yield from ((col, det) for col, _ in _items(det.get("values")))
 
 
 @cache
@@ -155,19 +274,60 @@ def mappings() -> dict[str, Mapping]:
 
 
 def read_header(path: Path, delimiter: str = ",") -> list[str]:
-    with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
-        first = fh.readline()
-    return next(csv.reader([first], delimiter=delimiter), [])
+    return next(csv.reader([first_line(path)], delimiter=delimiter), [])
+
+
+def first_line(path: Path) -> str:
+    """The file's first line, without its byte order mark and line end ("" if unreadable)."""
+    try:
+        with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as fh:
+            return fh.readline(1 << 20).rstrip("\r\n")
+    except OSError:
+        return ""
+
+
+def _is_header(m: Mapping, values: list[str]) -> bool:
+    """Whether a headerless format's first row is its column names after all."""
+    return [v.strip().casefold() for v in values] == [c.casefold() for c in m.fields]
+
+
+def _matches(m: Mapping, first: str) -> bool:
+    """Whether a file whose first line is ``first`` is of format ``m``."""
+    values = next(csv.reader([first], delimiter=m.delimiter, quoting=m.quoting), [])
+    if m.fields:  # headerless: the column count, then the values' patterns
+        if len(values) != len(m.fields):
+            return False
+        if _is_header(m, values):
+            return True
+        row = dict(zip(m.fields, values, strict=True))
+        return all(rx.fullmatch(row[c].strip()) for c, rx in m.values.items())
+    header = set(values)
+    return all(c in header for c in m.header_all) and not any(c in header for c in m.header_none)
+
+
+def refusal(m: Mapping, first: str) -> str | None:
+    """What ``m``'s refuse rules say about a file whose first line is ``first``, if anything."""
+    return next((says for rx, says in m.refuse if rx.search(first)), None)
 
 
 def detect(path: Path) -> Mapping | None:
-    """The mapping whose detection rules the file's header satisfies, if any."""
-    for m in mappings().values():
-        if path.suffix.lower() not in m.extensions:
-            continue
-        header = set(read_header(path, m.delimiter))
-        if all(c in header for c in m.header_all) and not any(c in header for c in m.header_none):
+    """The mapping whose detection rules the file's first line satisfies, if any.
+
+    A file that no mapping takes but a mapping's ``refuse`` rules describe (a look-alike
+    table, such as GDELT mentions next to GDELT events) raises :class:`LoaderError` saying
+    what it is.
+    """
+    candidates = [m for m in mappings().values() if path.suffix.lower() in m.extensions]
+    if not candidates:
+        return None
+    first = first_line(path)
+    for m in candidates:
+        if _matches(m, first):
             return m
+    for m in candidates:
+        says = refusal(m, first)
+        if says:
+            raise LoaderError(says, path=str(path))
     return None
 
 
@@ -240,56 +400,92 @@ class TabularLoader:
         self._names: dict[str, str | None] = {}
         self.judgements: list[Claim] = []  # fuzzy matches, recorded once per name
         self.publisher = self.r.ref.entities[mapping.publisher].id if mapping.publisher else None
+        self.rule = f"tabular.{mapping.name}"
+        # rows repeat their dates, places and countries: each is parsed and resolved once
+        self._dates: dict[str, tuple[str | None, str | None]] = {}
+        self._places: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self._states: dict[str, str | None] = {}
 
     # -- reading -----------------------------------------------------------------------------
     def rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-        """(line number, row) pairs; a row with the wrong number of fields raises."""
+        """(line number, row) pairs; a row with the wrong number of fields raises.
+
+        A headerless format (``csv: columns``) names the columns itself; its file may still
+        start with a line of those names, which is skipped. Derived columns are added to
+        each row. A file that the mapping's ``refuse`` rules describe raises at once.
+        """
         try:
             fh = path.open("r", encoding=self.m.encoding, newline="")
         except OSError as e:
             raise LoaderError(f"cannot read: {e.strerror or e}", path=str(path)) from e
         with fh:
-            reader = csv.reader(fh, delimiter=self.m.delimiter)
-            try:
-                header = next(reader)
-            except StopIteration:
-                raise LoaderError("is empty: no header row", path=str(path)) from None
-            except (UnicodeDecodeError, csv.Error) as e:
-                raise LoaderError(f"unreadable header: {e}", path=str(path), line=1) from None
-            if header and header[0].startswith("\ufeff"):
-                header[0] = header[0][1:]
-            missing = [c for c in self.m.columns() if c not in header]
-            if missing:
-                raise LoaderError(
-                    f"is not a {self.m.name} file: no column(s) {', '.join(sorted(missing))}",
-                    path=str(path),
-                    line=1,
-                )
-            width = len(header)
-            while True:
+            says = refusal(self.m, first_line(path))
+            if says:
+                raise LoaderError(says, path=str(path))
+            reader = csv.reader(fh, delimiter=self.m.delimiter, quoting=self.m.quoting)
+            pending: list[str] | None = None
+            if self.m.fields:
+                header = self.m.fields
+                what = f"a {self.m.name} row has"
                 try:
-                    values = next(reader)
+                    pending = next(reader)
                 except StopIteration:
                     return
-                except UnicodeDecodeError as e:
+                except (UnicodeDecodeError, csv.Error) as e:
+                    raise LoaderError(f"unreadable: {e}", path=str(path), line=1) from None
+                if pending and pending[0].startswith("\ufeff"):
+                    pending[0] = pending[0][1:]
+                if _is_header(self.m, pending):
+                    pending = None
+            else:
+                what = "the header has"
+                try:
+                    header = next(reader)
+                except StopIteration:
+                    raise LoaderError("is empty: no header row", path=str(path)) from None
+                except (UnicodeDecodeError, csv.Error) as e:
+                    raise LoaderError(f"unreadable header: {e}", path=str(path), line=1) from None
+                if header and header[0].startswith("\ufeff"):
+                    header[0] = header[0][1:]
+                missing = [c for c in self.m.columns() if c not in header]
+                if missing:
                     raise LoaderError(
-                        f"is not {self.m.encoding} text: {e.reason}",
+                        f"is not a {self.m.name} file: no column(s) {', '.join(sorted(missing))}",
                         path=str(path),
-                        line=reader.line_num + 1,
-                    ) from None
-                except csv.Error as e:
-                    raise LoaderError(
-                        f"malformed CSV: {e}", path=str(path), line=reader.line_num
-                    ) from None
+                        line=1,
+                    )
+            width = len(header)
+            derived = self.m.derived
+            while True:
+                if pending is not None:
+                    values, pending = pending, None
+                else:
+                    try:
+                        values = next(reader)
+                    except StopIteration:
+                        return
+                    except UnicodeDecodeError as e:
+                        raise LoaderError(
+                            f"is not {self.m.encoding} text: {e.reason}",
+                            path=str(path),
+                            line=reader.line_num + 1,
+                        ) from None
+                    except csv.Error as e:
+                        raise LoaderError(
+                            f"malformed CSV: {e}", path=str(path), line=reader.line_num
+                        ) from None
                 if not values:
                     continue
                 if len(values) != width:
                     yield (
                         reader.line_num,
-                        {"__error__": (f"{len(values)} fields where the header has {width}")},
+                        {"__error__": f"{len(values)} fields where {what} {width}"},
                     )
                     continue
-                yield reader.line_num, dict(zip(header, values, strict=True))
+                row = dict(zip(header, values, strict=True))
+                if derived:
+                    _derive(derived, row)
+                yield reader.line_num, row
 
     # -- one row ------------------------------------------------------------------------------
     def row_event(self, doc: Document, line: int, row: dict[str, str]) -> Event:
@@ -314,9 +510,9 @@ class TabularLoader:
         if names:
             evidence_text += f" [sources: {'; '.join(names)}]"
         evidence = Evidence(text=evidence_text, row=line)
-        rule = f"tabular.{self.m.name}"
+        rule = self.rule
         event = Event(
-            id=self.o.entity_iri("event", slugify(key)),
+            id=self.o.entity_iri("event", _slug_id(key)),
             type=etype,
             date=date,
             date_precision=precision,
@@ -355,6 +551,15 @@ class TabularLoader:
         value = (row.get(d["column"]) or "").strip()
         if not value:
             return None, None
+        p = self.m.event.get("precision")
+        key = value + "\x1f" + ((row.get(p["column"]) or "").strip() if p else "")
+        hit = self._dates.get(key)
+        if hit is None:
+            hit = self._dates[key] = self._parse_date(value, row)
+        return hit
+
+    def _parse_date(self, value: str, row: dict[str, str]) -> tuple[str | None, str | None]:
+        d = self.m.event["date"]
         for fmt in d.get("formats") or ["%Y-%m-%d"]:
             try:
                 day = dt.datetime.strptime(value, fmt).date()
@@ -374,13 +579,28 @@ class TabularLoader:
         p = self.m.event.get("place") or {}
         country_name = (row.get(p.get("country", "")) or "").strip()
         name = (row.get(p.get("name", "")) or "").strip()
+        key = (country_name, name)
+        hit = self._places.get(key)
+        if hit is None:
+            hit = self._places[key] = self._resolve_place(country_name, name, row)
+        if hit[1]:
+            event.country = hit[1]
+        if hit[0]:
+            event.place = hit[0]
+
+    def _resolve_place(
+        self, country_name: str, name: str, row: dict[str, str]
+    ) -> tuple[str | None, str | None]:
+        """(place IRI, country IRI) of a row's place name and country name."""
+        event = Event(id="", type="Event")
+        p = self.m.event.get("place") or {}
         if not country_name and "," in name:
             country_name = name.rsplit(",", 1)[1].strip()
         country = self._state(country_name)
         if country:
             event.country = country
         if not name or name.upper() == "NA":
-            return
+            return event.place, event.country
         label = name.split(",")[0].strip() if "," in name else name
         ref = self.r.lookup(label)
         if (
@@ -390,10 +610,10 @@ class TabularLoader:
         ):
             if ref.type == "State":
                 event.country = ref.id
-                return
+                return event.place, event.country
             self._keep(ref)
             event.place = ref.id
-            return
+            return event.place, event.country
         slug = slugify(f"{label}-{country_name}" if country_name else label)
         iri = self.o.entity_iri("place", slug)
         if iri not in self._entities:
@@ -409,8 +629,15 @@ class TabularLoader:
                 lon=lon,
             )
         event.place = iri
+        return event.place, event.country
 
     def _state(self, name: str) -> str | None:
+        if name in self._states:
+            return self._states[name]
+        self._states[name] = found = self._find_state(name)
+        return found
+
+    def _find_state(self, name: str) -> str | None:
         if not name or name.upper() == "NA":
             return None
         ref = self.r.lookup(name)
@@ -567,6 +794,25 @@ class TabularLoader:
         used |= {c.subject for c in judged}
         ents = [self._entities[i] for i in used if i in self._entities]
         return Extraction(document=doc, entities=ents, events=events, relations=judged)
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)*")
+
+
+def _slug_id(key: str) -> str:
+    """``slugify(key)``, without its Unicode work for the plain ids datasets use."""
+    return key.lower().replace("_", "-") if _PLAIN_ID.fullmatch(key) else slugify(key)
+
+
+def _derive(derived: dict[str, Derived], row: dict[str, str]) -> None:
+    """Add the derived columns to a row: each part whose columns all have a value (not empty,
+    not "NA"), joined."""
+    for name, (parts, sep) in derived.items():
+        out = []
+        for used, template in parts:
+            if all((v := (row.get(c) or "").strip()) and v != "NA" for c in used):
+                out.append(template.format_map(row))
+        row[name] = sep.join(out)
 
 
 def _int(v: str | None) -> int | None:

@@ -414,15 +414,22 @@ class ActorGraph:
         rows = store.select(
             prologue()
             + """SELECT ?s ?p ?o ?vf ?vu ?src ?title ?published ?text ?conf ?hedge WHERE {
-              ?c kgo:subject ?s ; kgo:predicate ?p ; kgo:object ?o ; kgo:statedIn ?doc .
+              {
+                ?c kgo:subject ?s ; kgo:predicate ?p ; kgo:object ?o ; kgo:statedIn ?doc .
+                FILTER(?p NOT IN (rdf:type, kgo:place, kgo:country))
+                FILTER(isIRI(?o))
+                OPTIONAL { ?c kgo:validFrom ?vf } OPTIONAL { ?c kgo:validUntil ?vu }
+                OPTIONAL { ?c kgo:assertedBy/skos:prefLabel ?src }
+                OPTIONAL { ?c kgo:evidence/kgo:text ?text }
+                OPTIONAL { ?c kgo:confidence ?conf } OPTIONAL { ?c kgo:hedge ?hedge }
+              } UNION {
+                ?doc a kgo:Dataset .
+                GRAPH ?doc { ?s ?p ?o . OPTIONAL { ?s kgo:sourceText ?text } }
+                VALUES ?p { kgo:perpetrator kgo:target kgo:victim kgo:participant kgo:supporter }
+                OPTIONAL { ?doc kgo:publisher/skos:prefLabel ?src }
+              }
               ?doc kgo:title ?title .
-              FILTER(?p NOT IN (rdf:type, kgo:place, kgo:country))
-              FILTER(isIRI(?o))
-              OPTIONAL { ?c kgo:validFrom ?vf } OPTIONAL { ?c kgo:validUntil ?vu }
-              OPTIONAL { ?c kgo:assertedBy/skos:prefLabel ?src }
               OPTIONAL { ?doc kgo:published ?published }
-              OPTIONAL { ?c kgo:evidence/kgo:text ?text }
-              OPTIONAL { ?c kgo:confidence ?conf } OPTIONAL { ?c kgo:hedge ?hedge }
             }"""
         ).rows
         grouped: dict[tuple[str, str, str], dict[str, Any]] = {}

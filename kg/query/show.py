@@ -93,7 +93,8 @@ def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[s
     ev_q = (
         p
         + """SELECT ?e ?ev ?role ?type ?date ?place ?country ?doc WHERE {
-          ?c kgo:object ?e ; kgo:subject ?ev ; kgo:predicate ?role ; kgo:statedIn ?doc .
+          GRAPH ?doc { ?ev ?role ?e }
+          VALUES ?role { kgo:perpetrator kgo:target kgo:victim kgo:participant kgo:supporter }
           ?ev rdf:type ?type . ?type rdfs:subClassOf* kgo:Event .
           OPTIONAL { ?ev kgo:date ?date } OPTIONAL { ?ev kgo:place ?place }
           OPTIONAL { ?ev kgo:country ?country } }"""
@@ -107,13 +108,20 @@ def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[s
         rows = store.select(
             p
             + """SELECT ?ev ?value ?q ?low ?high ?of ?src ?via ?title ?text WHERE {
-              ?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:statedIn ?doc .
-              FILTER NOT EXISTS { ?c kgo:partOfCount ?parent }
-              OPTIONAL { ?c kgo:value ?value } OPTIONAL { ?c kgo:qualifier ?q }
-              OPTIONAL { ?c kgo:low ?low } OPTIONAL { ?c kgo:high ?high }
-              OPTIONAL { ?c kgo:countOf ?of } OPTIONAL { ?c kgo:assertedBy ?src }
-              OPTIONAL { ?c kgo:citedBy ?via } OPTIONAL { ?doc kgo:title ?title }
-              OPTIONAL { ?c kgo:evidence/kgo:text ?text } }""",
+              {
+                ?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:statedIn ?doc .
+                FILTER NOT EXISTS { ?c kgo:partOfCount ?parent }
+                OPTIONAL { ?c kgo:value ?value } OPTIONAL { ?c kgo:qualifier ?q }
+                OPTIONAL { ?c kgo:low ?low } OPTIONAL { ?c kgo:high ?high }
+                OPTIONAL { ?c kgo:countOf ?of } OPTIONAL { ?c kgo:assertedBy ?src }
+                OPTIONAL { ?c kgo:citedBy ?via }
+                OPTIONAL { ?c kgo:evidence/kgo:text ?text }
+              } UNION {
+                ?doc a kgo:Dataset . GRAPH ?doc { ?ev kgo:fatalities ?value .
+                  OPTIONAL { ?ev kgo:sourceText ?text } }
+                OPTIONAL { ?doc kgo:publisher ?src }
+              }
+              OPTIONAL { ?doc kgo:title ?title } }""",
             ev=ev,
         ).rows
         counts[ev] = rows

@@ -205,6 +205,19 @@ class KGStore:
             raise StoreError(f"cannot write graph {graph}: {e}") from e
         return len(batch)
 
+    def bulk_add_text(self, graph: str, data: bytes) -> int:
+        """Bulk-load N-Quads text whose graph term is ``graph`` (between begin/end_bulk).
+
+        Oxigraph's bulk loader (no transaction; the journal of :meth:`begin_bulk` covers a
+        crash), in lenient mode: the text comes from :mod:`kg.store.nquads`, which escapes
+        literals and checks IRIs itself. Returns the number of lines given.
+        """
+        try:
+            self._store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+        except (OSError, RuntimeError, SyntaxError, ValueError) as e:
+            raise StoreError(f"cannot write graph {graph}: {e}") from e
+        return data.count(b"\n")
+
     def end_bulk(self, graph: str, *, ok: bool = True) -> None:
         """Finish a bulk load; ``ok=False`` drops what was written."""
         if not ok:

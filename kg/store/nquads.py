@@ -1,0 +1,131 @@
+"""Dataset rows as N-Quads text, for the store's bulk loader.
+
+A dataset file (ACLED, UCDP, GDELT) can hold millions of rows, every one from the same source
+and read by the same mapping. Writing a claim node per fact (about 80 quads a row) made large
+loads slow and the store huge, so a dataset document states its facts directly in its named
+graph: the event's type, date, place, country, actors in their roles and exact fatalities,
+plus ``kgo:sourceRow`` and ``kgo:sourceText`` (the row's own description) as the evidence. The
+document carries ``kgo:publisher`` (who asserts every fact in the graph) and ``kgo:mapping``
+(the rule). Queries find "who said this, where" for such a fact through the graph that holds
+it (``GRAPH ?doc { ... }``). Figures that are not exact (UCDP's low/high ranges) and the
+resolver's fuzzy-match judgements still become claim nodes: they need qualifiers a plain
+triple cannot carry.
+
+About ten quads a row, written as text (no term objects) and bulk-loaded by Oxigraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from kg.model import Event, Extraction
+from kg.ontology import RDF, XSD, Ontology, ontology
+from kg.store.rdf import _claim, _entity, _Writer
+
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_SAFE_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]*")
+_DATE_TYPES = {10: XSD + "date", 7: XSD + "gYearMonth", 4: XSD + "gYear"}
+
+
+def literal(text: str) -> str:
+    """An N-Quads string literal (escaped)."""
+    return '"' + text.translate(_ESCAPES) + '"'
+
+
+def iri(value: str) -> str:
+    """An N-Quads IRI term; raises ValueError on characters an IRI cannot hold."""
+    if not _SAFE_IRI.fullmatch(value):
+        raise ValueError(f"not a valid IRI: {value!r}")
+    return "<" + value + ">"
+
+
+class DatasetWriter:
+    """Turns the extractions of one dataset document into N-Quads text, chunk by chunk."""
+
+    def __init__(self, graph: str, o: Ontology | None = None):
+        self.o = o or ontology()
+        self.graph = graph
+        self.g = iri(graph)
+        p = self.o.prop
+        self.TYPE = f"<{RDF}type>"
+        self.DATE = f"<{p('date')}>"
+        self.PLACE = f"<{p('place')}>"
+        self.COUNTRY = f"<{p('country')}>"
+        self.FAT = f"<{p('fatalities')}>"
+        self.ROW = f"<{p('sourceRow')}>"
+        self.TEXT = f"<{p('sourceText')}>"
+        self.INT = f"<{XSD}integer>"
+        self._roles: dict[str, str] = {}
+        self._classes: dict[str, str] = {}
+        self._written: set[str] = set()  # entities already written into this graph
+
+    def document(self, ex: Extraction, publisher: str | None, mapping: str) -> str:
+        """The document's own quads (title, path, checksum, publisher, mapping)."""
+        from kg.store.rdf import extraction_quads
+
+        head = Extraction(document=ex.document)
+        text = "".join(f"{q} .\n" for q in extraction_quads(head, self.o))
+        d = iri(ex.document.id)
+        if publisher:
+            text += f"{d} <{self.o.prop('publisher')}> {iri(publisher)} {self.g} .\n"
+        text += f"{d} <{self.o.prop('mapping')}> {literal(mapping)} {self.g} .\n"
+        return text
+
+    def chunk(self, ex: Extraction) -> tuple[str, int]:
+        """N-Quads text for one chunk of events (and the entities first seen in it)."""
+        out: list[str] = []
+        w = _Writer(self.o, self.graph)
+        for ent in ex.entities:
+            if ent.id not in self._written:
+                self._written.add(ent.id)
+                _entity(w, ent)
+        doc = ex.document.id
+        for c in ex.relations:  # resolver judgements: claims
+            _claim(w, doc, c)
+        for e in ex.events:
+            self._event(out, w, doc, e)
+        out.extend(f"{q} .\n" for q in dict.fromkeys(w.quads))
+        return "".join(out), len(out)
+
+    def _event(self, out: list[str], w: _Writer, doc: str, e: Event) -> None:
+        g = self.g
+        s = iri(e.id)
+        cls = self._classes.get(e.type)
+        if cls is None:
+            cls = self._classes[e.type] = iri(self.o.cls(e.type))
+        out.append(f"{s} {self.TYPE} {cls} {g} .\n")
+        if e.date:
+            out.append(f'{s} {self.DATE} "{e.date}"^^<{_DATE_TYPES[len(e.date)]}> {g} .\n')
+        if e.place:
+            out.append(f"{s} {self.PLACE} <{e.place}> {g} .\n")
+        if e.country:
+            out.append(f"{s} {self.COUNTRY} <{e.country}> {g} .\n")
+        seen = set()
+        for part in e.participants:
+            key = (part.role, part.entity)
+            if key in seen:
+                continue
+            seen.add(key)
+            role = self._roles.get(part.role)
+            if role is None:
+                role = self._roles[part.role] = f"<{self.o.prop(part.role)}>"
+            out.append(f"{s} {role} <{part.entity}> {g} .\n")
+        for c in e.fatalities:
+            exact = (c.qualifier or "exact") == "exact" and not c.partial and c.value is not None
+            if exact:
+                out.append(f'{s} {self.FAT} "{int(c.value)}"^^{self.INT} {g} .\n')
+            else:
+                _claim(w, doc, c, cls="CountClaim", truthy=False)
+        if e.evidence:
+            ev = e.evidence[0]
+            if ev.row is not None:
+                out.append(f'{s} {self.ROW} "{ev.row}"^^{self.INT} {g} .\n')
+            if ev.text:
+                out.append(f"{s} {self.TEXT} {literal(ev.text)} {g} .\n")
+
+
+def check_quads(text: str) -> None:
+    """Parse N-Quads text (tests: the writer's output is valid N-Quads)."""
+    list(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))
