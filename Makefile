@@ -8,9 +8,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test venv lint typecheck eval bench clean system-deps graphviz-dep
 
-# Debian packages the pictures and the browser tests use: Graphviz's dot (affiliation diagram),
-# Chromium and its driver (browser tests). Installed when missing and we are root; otherwise
-# the message says what to install.
+# Debian packages the pictures and the tests use: Graphviz's dot (affiliation diagram),
+# Chromium and its driver (browser tests), Virtuoso (remote SPARQL store tests; the Oxigraph
+# server and ArcadeDB come from pip with '.[dev]'). Installed when missing and we are root;
+# otherwise the message says what to install.
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +37,7 @@ graphviz-dep:
 
 system-deps: graphviz-dep
 	$(call need,chromedriver,chromium chromium-driver)
+	$(call need,virtuoso-t,virtuoso-opensource-7-bin)
 
 demo: $(STAMP) graphviz-dep
 	$(BIN)/kg --store kg-data demo --reports examples/reports --out out
@@ -60,6 +62,8 @@ test: $(STAMP) system-deps
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/paths.py
 	$(BIN)/python benchmarks/viz.py
+	$(BIN)/python benchmarks/ingest.py 1000000
+	$(BIN)/python benchmarks/backends.py --rows 100000
 	$(BIN)/python benchmarks/run.py
 
 clean:

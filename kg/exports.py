@@ -144,4 +144,15 @@ def neo4j_csv(store: KGStore, folder: Any) -> list[Any]:
                 w.writerow([r["c"], r["o"], "OBJECT", pred])
                 if pred != "type":
                     w.writerow([r["s"], r["o"], snake(pred), pred])
+        # a dataset states its facts without claim nodes: its edges come from its graph
+        stated = store.select(
+            prologue()
+            + """SELECT DISTINCT ?s ?p ?o WHERE { ?doc a kgo:Dataset .
+                 GRAPH ?doc { ?s ?p ?o ; kgo:sourceRow ?row }
+                 FILTER(isIRI(?o) && ?p != rdf:type) }"""
+        ).rows
+        for r in stated:
+            if r["o"] in labels:
+                pred = o.local(r["p"])
+                w.writerow([r["s"], r["o"], snake(pred), pred])
     return [nodes_path, rels_path]

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from kg.errors import OntologyError
 from kg.paths import ontology_dir
@@ -213,3 +214,52 @@ def sparql_prologue() -> str:
 def ontology(path: str | None = None) -> Ontology:
     """The project's ontology (cached). ``path`` overrides ``ontology/kg.ttl``."""
     return _load(Path(path) if path else ontology_dir() / "kg.ttl")
+
+
+#: bumped when :func:`ontology_triples` changes what it derives, so stores reload the ontology
+ONTOLOGY_BUILD = "closure-1"
+
+
+def ontology_triples(files: list[Path]) -> list[Any]:
+    """The triples of the ontology's Turtle files plus the entailed ``rdfs:subClassOf``
+    closure (reflexive and transitive, RDFS rules rdfs10 and rdfs11), as pyoxigraph triples.
+
+    With the closure stated, queries ask ``?cls rdfs:subClassOf kgo:Event`` in one hop instead
+    of the property path ``rdfs:subClassOf*``, which some SPARQL servers (Virtuoso 7.2) answer
+    wrongly after a join.
+    """
+    import pyoxigraph as ox
+
+    sub = ox.NamedNode(RDFS + "subClassOf")
+    triples: list[ox.Triple] = []
+    parents: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    classes: set[ox.NamedNode] = set()
+    owl_class = ox.NamedNode(OWL + "Class")
+    rdf_type = ox.NamedNode(RDF + "type")
+    for f in files:
+        for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
+            triples.append(ox.Triple(t.subject, t.predicate, t.object))
+            if t.predicate == sub and isinstance(t.subject, ox.NamedNode):
+                if isinstance(t.object, ox.NamedNode):
+                    parents.setdefault(t.subject, set()).add(t.object)
+                    classes |= {t.subject, t.object}
+            elif (
+                t.predicate == rdf_type
+                and t.object == owl_class
+                and isinstance(t.subject, ox.NamedNode)
+            ):
+                classes.add(t.subject)
+    seen = set(triples)
+    for c in sorted(classes, key=str):
+        todo, ancestors = [c], {c}
+        while todo:
+            for p in parents.get(todo.pop(), ()):
+                if p not in ancestors:
+                    ancestors.add(p)
+                    todo.append(p)
+        for a in sorted(ancestors, key=str):
+            t = ox.Triple(c, sub, a)
+            if t not in seen:
+                seen.add(t)
+                triples.append(t)
+    return triples

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from servers import (
+    Server,
+    ServerUnavailable,
+    external_bolt,
+    start_arcadedb,
+    start_oxigraph,
+    start_virtuoso,
+)
 
 from kg.cli.main import cli
 from kg.store.oxigraph import KGStore
@@ -121,3 +130,54 @@ def stats(store: Path) -> dict[str, int]:
     r = kg("--store", str(store), "stats", "--format", "json")
     assert r.exit_code == 0, r.output
     return {row["what"]: int(row["count"]) for row in json.loads(r.stdout)}
+
+
+# -- real servers (see servers.py): started once per test session, stopped by PID at its end ----
+
+
+def _server(start: Callable[..., Server], workdir: Path) -> Server:
+    """Start a server; skip the test when its software is missing (fail instead on CI)."""
+    try:
+        return start(workdir)
+    except ServerUnavailable as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{e} (CI must run the server tests)", pytrace=False)
+        pytest.skip(str(e))
+
+
+@pytest.fixture(scope="session")
+def bolt_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Bolt server: ``NEO4J_URI`` (with ``NEO4J_USER``, ``NEO4J_PASSWORD``,
+    ``NEO4J_DATABASE``) when set, else ArcadeDB started here. Has ``.uri``, ``.user``,
+    ``.password`` and ``.database``."""
+    given = external_bolt()
+    if given is not None:
+        yield given
+        return
+    server = _server(start_arcadedb, tmp_path_factory.mktemp("arcadedb"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """An Oxigraph server on disk in a scratch folder; ``.url`` is ``http://127.0.0.1:PORT``
+    (endpoints ``/query``, ``/update``, ``/store``)."""
+    server = _server(start_oxigraph, tmp_path_factory.mktemp("oxigraph"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A Virtuoso 7 server in a scratch folder; ``.url`` is ``http://127.0.0.1:PORT``
+    (endpoint ``/sparql`` for queries and updates, open to anonymous updates)."""
+    server = _server(start_virtuoso, tmp_path_factory.mktemp("virtuoso"))
+    try:
+        yield server
+    finally:
+        server.stop()

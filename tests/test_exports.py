@@ -67,3 +67,23 @@ def test_jsonld_uses_the_published_context(store: KGStore):
     data = json.loads(buf.getvalue())
     published = json.loads((ROOT / "ontology" / "context.jsonld").read_text())
     assert data["@context"] == published["@context"]
+
+
+def test_dataset_facts_reach_the_graph_exports(tmp_path: Path):
+    # a dataset row has no claim nodes: its edges must still reach Gephi and neo4j-admin
+    from test_tabular import ROW, acled_file
+
+    s = KGStore(None)
+    s.ensure_reference()
+    ingest([acled_file(tmp_path, [ROW])], s)
+    event = "https://w3id.org/conflict-kg/id/event/acled-tst1"
+    wagner = "https://w3id.org/conflict-kg/id/actor/wagner"
+    export(s, "neo4j-csv", tmp_path / "csv")
+    with (tmp_path / "csv" / "relationships.csv").open(encoding="utf-8") as fh:
+        rels = {(r[":START_ID"], r[":TYPE"], r[":END_ID"]) for r in csv.DictReader(fh)}
+    assert (event, "PERPETRATOR", wagner) in rels
+    path = tmp_path / "graph.graphml"
+    with path.open("wb") as fh:
+        export(s, "graphml", fh)
+    g = nx.read_graphml(path)
+    assert g.has_edge(event, wagner) or g.has_edge(wagner, event)

@@ -303,6 +303,14 @@ def test_every_query_file_loads_with_a_description(path: Path):
             assert p.example, f"{path.name}: required parameter {p.name} has no example"
 
 
+def test_every_query_file_has_a_cypher_twin():
+    # the twin (queries/<name>.cypher) answers the same question on a Neo4j server; the
+    # registry checks its header, parameters and columns against the .rq file when loading
+    missing = [f.name for f in QUERY_FILES if not f.with_suffix(".cypher").is_file()]
+    assert not missing, f"no Cypher twin (queries/<name>.cypher) for {', '.join(missing)}"
+    assert all(q.cypher for q in registry().values())
+
+
 def test_kg_queries_lists_every_query():
     res = CliRunner().invoke(cli, ["queries", "--format", "json"])
     assert res.exit_code == 0, res.output

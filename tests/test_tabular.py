@@ -277,3 +277,29 @@ def test_a_killed_bulk_load_leaves_no_half_document(tmp_path: Path):
     assert reopened.recovered == [graph]
     assert len(reopened) == before
     assert not reopened.raw.contains_named_graph(ox.NamedNode(graph))
+
+
+def test_two_datasets_that_disagree_are_contested_with_their_publisher(tmp_path: Path):
+    store = KGStore(None)
+    store.ensure_reference()
+    first = acled_file(tmp_path, [ROW], name="acled-a.csv")
+    second = acled_file(tmp_path, [{**ROW, "fatalities": "34"}], name="acled-b.csv")
+    ingest([first, second], store)
+    rows = [
+        r
+        for r in named_query("contested", store).rows
+        if r["subject"].endswith("/event/acled-tst1") and r["property"] == "fatalities"
+    ]
+    assert {(r["value"], r["document"].rsplit(" ", 1)[-1]) for r in rows} == {
+        ("30", "acled-a.csv"),
+        ("34", "acled-b.csv"),
+    }
+    assert {r["source"] for r in rows} == {"Armed Conflict Location & Event Data Project"}
+    assert all("market" in r["evidence"] for r in rows)
+    # fatalities_by_actor shows the range 30-34 from two claims
+    [f] = [
+        r
+        for r in named_query("fatalities_by_actor", store, actor="Wagner Group").rows
+        if r["event"].endswith("/event/acled-tst1")
+    ]
+    assert (f["low"], f["high"], f["claims"]) == (30, 34, 2)

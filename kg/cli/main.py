@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from kg.cli.neo4j import BACKENDS, neo4j_options
+from kg.cli.neo4j import register as _register_neo4j
 from kg.cli.output import emit_json, emit_rows, format_option
 
 EXIT_USER = 1
@@ -69,7 +71,8 @@ class _Ctx:
     envvar="KG_STORE",
     default=None,
     metavar="PATH",
-    help="Store folder (default: $KG_STORE or ./kg-data; ':memory:' for a throwaway one).",
+    help="Store folder (default: $KG_STORE or ./kg-data; ':memory:' for a throwaway one), "
+    "or a SPARQL server: sparql+http://HOST:PORT[/PATH].",
 )
 @click.version_option(package_name="conflict-kg", prog_name="kg")
 @click.pass_context
@@ -93,7 +96,7 @@ def _progress(msg: str) -> None:
     "fmt",
     metavar="NAME",
     help="Skip recognition: report, stix, ftm or a dataset mapping (acled, acled_old, "
-    "ucdp_ged, gdelt1).",
+    "ucdp_ged, gdelt1, gdelt1_daily, gdelt2).",
 )
 @click.option(
     "--on-error",
@@ -102,10 +105,20 @@ def _progress(msg: str) -> None:
     show_default=True,
     help="What a malformed dataset row does: stop the load, or be reported and skipped.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Load dataset files again even when unchanged since they were last loaded.",
+)
 @click.pass_obj
 @_errors
 def ingest(
-    obj: _Ctx, paths: tuple[str, ...], report_date: str | None, fmt: str | None, on_error: str
+    obj: _Ctx,
+    paths: tuple[str, ...],
+    report_date: str | None,
+    fmt: str | None,
+    on_error: str,
+    force: bool,
 ) -> None:
     """Load reports and dataset files (or folders of them) into the store.
 
@@ -123,6 +136,7 @@ def ingest(
         progress=_progress,
         fmt=fmt,
         on_error=on_error,
+        force=force,
     )
     click.echo(
         f"{len(results)} document(s) ingested into {obj.store().location or 'memory'}", err=True
@@ -224,10 +238,27 @@ def queries(fmt: str) -> None:
 @click.option(
     "--as-of", metavar="DATE", help="Shorthand for -p as_of=DATE, for queries that take it."
 )
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="oxigraph",
+    show_default=True,
+    help="oxigraph: the query's SPARQL on the store; neo4j: its Cypher twin on the Bolt server "
+    "that `kg neo4j push` filled (names are looked up in the store).",
+)
+@neo4j_options
 @format_option()
 @click.pass_obj
 @_errors
-def query(obj: _Ctx, name: str, params: tuple[str, ...], as_of: str | None, fmt: str) -> None:
+def query(
+    obj: _Ctx,
+    name: str,
+    params: tuple[str, ...],
+    as_of: str | None,
+    backend: str,
+    neo4j: dict[str, Any],
+    fmt: str,
+) -> None:
     """Run the named query NAME (see `kg queries`) with -p key=value parameters."""
     from kg.query.registry import get_query, run_named
 
@@ -235,7 +266,12 @@ def query(obj: _Ctx, name: str, params: tuple[str, ...], as_of: str | None, fmt:
     if as_of:
         values["as_of"] = as_of
     q = get_query(name)
-    rows = run_named(name, values, obj.store())
+    if backend == "neo4j":
+        from kg.cli.neo4j import run_query
+
+        rows = run_query(name, values, obj.store(), neo4j)
+    else:
+        rows = run_named(name, values, obj.store())
     _emit_query_rows(rows, [p.name for p in q.params], fmt)
 
 
@@ -356,6 +392,15 @@ def _echo_path(hops: list[dict[str, Any]]) -> None:
     "--actors-only", is_flag=True, help="Join actors directly instead of through event nodes."
 )
 @_as_of_option()
+@click.option(
+    "--backend",
+    type=click.Choice(BACKENDS),
+    default="oxigraph",
+    show_default=True,
+    help="oxigraph: the embedded path view; neo4j: the shortest path found by the Bolt server "
+    "(--via and --max-hops; --all, --as-of and --actors-only are embedded-only).",
+)
+@neo4j_options
 @format_option(choices=("table", "json"))
 @click.pass_obj
 @_errors
@@ -368,21 +413,38 @@ def path(
     via: str | None,
     actors_only: bool,
     as_of: str | None,
+    backend: str,
+    neo4j: dict[str, Any],
     fmt: str,
 ) -> None:
     """How actor A is connected to actor B: each hop with its relation, dates and sources."""
     from kg.api import path as do_path
 
-    paths = do_path(
-        a,
-        b,
-        obj.store(),
-        max_hops=max_hops,
-        via=_via(via),
-        as_of=_check_date(as_of),
-        actors_only=actors_only,
-        all_paths=all_paths,
-    )
+    if backend == "neo4j":
+        from kg.cli.neo4j import run_path
+
+        paths = run_path(
+            a,
+            b,
+            obj.store(),
+            neo4j,
+            max_hops=max_hops,
+            via=_via(via),
+            as_of=_check_date(as_of),
+            actors_only=actors_only,
+            all_paths=all_paths,
+        )
+    else:
+        paths = do_path(
+            a,
+            b,
+            obj.store(),
+            max_hops=max_hops,
+            via=_via(via),
+            as_of=_check_date(as_of),
+            actors_only=actors_only,
+            all_paths=all_paths,
+        )
     if fmt == "json":
         emit_json(paths)
         return
@@ -888,6 +950,9 @@ def viz_timeline(obj: _Ctx, name: str, output: str) -> None:
     )
     render_timeline(rows, out, actor_label=label, title=f"Timeline of {label}")
     click.echo(f"wrote {out} ({len(rows)} events)", err=True)
+
+
+_register_neo4j(cli)  # kg neo4j push|sync, kg cypher
 
 
 def main() -> None:  # pragma: no cover

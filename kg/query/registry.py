@@ -66,6 +66,8 @@ class NamedQuery:
     params: list[Param]
     text: str
     path: Path
+    #: the Cypher twin (``<name>.cypher``, see :mod:`kg.query.cypher`), when there is one
+    cypher: str | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -85,20 +87,34 @@ def bind(text: str, values: Mapping[str, ox.NamedNode | ox.Literal | None]) -> s
     m = re.search(r"\bWHERE\s*\{", text, re.IGNORECASE)
     if m is None:
         raise QueryError("the query has no WHERE { ... } to bind parameters in")
-    names = " ".join(f"?{k}" for k in values)
-    row = " ".join("UNDEF" if v is None else str(v) for v in values.values())
-    block = f" VALUES ({names}) {{ ({row}) }} "
+
+    def block(keys: list[str]) -> str:
+        if not keys:
+            return ""
+        names = " ".join(f"?{k}" for k in keys)
+        row = " ".join("UNDEF" if values[k] is None else str(values[k]) for k in keys)
+        return f" VALUES ({names}) {{ ({row}) }} "
+
+    every = block(list(values))
+    given = block([k for k, v in values.items() if v is not None])
+    missing = block([k for k, v in values.items() if v is None])
     mention = re.compile(r"\?(?:" + "|".join(re.escape(k) for k in values) + r")\b")
-    out: list[str] = []
-    last = 0
+    inserts: list[tuple[int, str]] = []
     for start, end in _groups(text, m.end() - 1):
         body = text[start + 1 : end]
-        if start != m.end() - 1 and (
-            re.match(r"\s*SELECT\b", body, re.I) or not mention.search(body)
-        ):
-            continue
-        out += [text[last : start + 1], block]
-        last = start + 1
+        if start == m.end() - 1:
+            # the outermost group: given values first (they narrow the search); the UNDEF row
+            # of missing ones last, because Virtuoso 7 answers a variable that the patterns
+            # bind as unbound when an UNDEF row for it opens that group before a subquery
+            # (a join: its place changes no answer)
+            inserts += [(start + 1, given), (end, missing)]
+        elif not re.match(r"\s*SELECT\b", body, re.I) and mention.search(body):
+            inserts.append((start + 1, every))
+    out: list[str] = []
+    last = 0
+    for at, piece in sorted(inserts, key=lambda x: x[0]):
+        out += [text[last:at], piece]
+        last = at
     out.append(text[last:])
     return "".join(out)
 
@@ -202,6 +218,11 @@ def registry(folder: str | None = None) -> dict[str, NamedQuery]:
     out = {}
     for f in sorted(root.glob("*.rq")):
         q = parse_query_file(f)
+        twin = f.with_suffix(".cypher")
+        if twin.is_file():
+            from kg.query.cypher import parse_cypher_file
+
+            q.cypher = parse_cypher_file(twin, q)
         out[q.name] = q
     return out
 

@@ -49,8 +49,8 @@ def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[s
           { ?c kgo:subject ?e ; kgo:object ?other . BIND("out" AS ?dir) }
           UNION { ?c kgo:object ?e ; kgo:subject ?other . BIND("in" AS ?dir) }
           ?c kgo:predicate ?p ; kgo:statedIn ?doc .
-          FILTER NOT EXISTS { ?other rdf:type/rdfs:subClassOf* kgo:Event }
-          FILTER NOT EXISTS { ?e rdf:type/rdfs:subClassOf* kgo:Event }
+          FILTER NOT EXISTS { ?other rdf:type/rdfs:subClassOf kgo:Event }
+          FILTER NOT EXISTS { ?e rdf:type/rdfs:subClassOf kgo:Event }
           FILTER(?p != rdf:type)
           OPTIONAL { ?doc kgo:title ?title }
           OPTIONAL { ?c kgo:assertedBy ?src } OPTIONAL { ?c kgo:citedBy ?via }
@@ -95,7 +95,7 @@ def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[s
         + """SELECT ?e ?ev ?role ?type ?date ?place ?country ?doc WHERE {
           GRAPH ?doc { ?ev ?role ?e }
           VALUES ?role { kgo:perpetrator kgo:target kgo:victim kgo:participant kgo:supporter }
-          ?ev rdf:type ?type . ?type rdfs:subClassOf* kgo:Event .
+          ?ev rdf:type ?type . ?type rdfs:subClassOf kgo:Event .
           OPTIONAL { ?ev kgo:date ?date } OPTIONAL { ?ev kgo:place ?place }
           OPTIONAL { ?ev kgo:country ?country } }"""
     )

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
-from kg.ontology import ontology, prefixes
+from kg.ontology import ONTOLOGY_BUILD, ontology, ontology_triples, prefixes
 from kg.paths import ontology_dir
 from kg.store.rdf import extraction_quads
 
@@ -195,6 +195,9 @@ class KGStore:
         self._store.add(self._marker(graph))
         self._store.remove_graph(target) if self._store.contains_named_graph(target) else None
         self._store.add_graph(target)
+        # the bulk loader's files are on disk at once, ordinary writes only after a flush:
+        # the journal entry must be there before any bulk-loaded quad can be
+        self.flush()
 
     def bulk_add(self, graph: str, quads: Iterable[ox.Quad]) -> int:
         target = ox.NamedNode(graph)
@@ -268,7 +271,9 @@ class KGStore:
         files = sorted(ontology_dir().rglob("*.ttl")) + sorted(
             (ontology_dir() / "reference").glob("*.yaml")
         )
-        digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+        digest = hashlib.sha256(
+            b"".join(f.read_bytes() for f in files) + ONTOLOGY_BUILD.encode()
+        ).hexdigest()
         ref_doc = o.entity_iri("doc", "reference")
         current = self._store.quads_for_pattern(
             ox.NamedNode(ref_doc), ox.NamedNode(o.prop("sha256")), None, ox.NamedNode(ref_doc)
@@ -277,16 +282,18 @@ class KGStore:
             return False
         ex = reference().extraction()
         ex.document.sha256 = digest
-        self.add_extraction(ex)
         onto_graph = o.entity_iri("doc", "ontology")
-        quads = []
-        for f in files:
-            if f.suffix == ".ttl" and f.name != "shapes.ttl":
-                for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
-                    quads.append(
-                        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(onto_graph))
-                    )
-        self.replace_graph(onto_graph, quads)
+        g = ox.NamedNode(onto_graph)
+        ttl = [f for f in files if f.suffix == ".ttl" and f.name != "shapes.ttl"]
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ontology_triples(ttl)]
+        # both graphs in one transaction: the digest must never outlive a missing ontology
+        try:
+            self.stage(ref_doc, extraction_quads(ex), fresh=True)
+            self.stage(onto_graph, quads, fresh=True)
+            self.commit([ref_doc, onto_graph])
+        except BaseException:
+            self.abort([ref_doc, onto_graph])
+            raise
         return True
 
     # -- reading ---------------------------------------------------------------------------
