@@ -328,3 +328,23 @@ def test_silent_server_times_out() -> None:
 def test_kg_store_env_opens_remote(remote: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KG_STORE", remote)
     assert isinstance(api.open_store(), SparqlStore)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "options"),
+    [
+        ("JNIM", "Wagner Group", {}),
+        ("JNIM", "al-Qaeda", {}),
+        ("Wagner Group", "Russia", {"all_paths": True, "max_hops": 3}),
+        ("JNIM", "al-Qaeda", {"as_of": "2024-12-01"}),
+        ("JNIM", "Malian Armed Forces", {"actors_only": True}),
+    ],
+)
+def test_path_queries_match_embedded(
+    remote: str, embedded: KGStore, a: str, b: str, options: dict[str, Any]
+) -> None:
+    s = api.open_store(remote)
+    api.ingest(REPORTS, s)
+    want = api.path(a, b, embedded, **options)
+    assert want or options.get("actors_only")  # the cases are real paths in the examples
+    assert api.path(a, b, s, **options) == want

@@ -521,11 +521,16 @@ class TabularLoader:
             source=self.publisher,
         )
         self._place(event, row)
+        seen: set[tuple[str, str]] = set()
         for a in self.m.actors:
             role = self._role(a, row)
             for name in self._actor_names(a, row):
                 iri = self._actor(name, row.get(a.get("type_code", ""), ""))
-                event.add_participant(Participant(iri, role, evidence, rule, self.publisher))
+                if (iri, role) not in seen:  # what Event.add_participant checks, in O(1)
+                    seen.add((iri, role))
+                    event.participants.append(
+                        Participant(iri, role, evidence, rule, self.publisher)
+                    )
         fat = ev.get("fatalities")
         if fat:
             claim = self._fatalities(fat, row, evidence, rule)
@@ -657,13 +662,15 @@ class TabularLoader:
         names = [(row.get(a["column"]) or "").strip()]
         assoc = a.get("associated")
         if assoc:
-            raw = row.get(assoc["column"]) or ""
-            names += [n.strip() for n in raw.split(assoc.get("split", ";"))]
-        return [n for n in names if n and n.upper() != "NA"]
+            raw = row.get(assoc["column"])
+            if raw:
+                names += [n.strip() for n in raw.split(assoc.get("split", ";"))]
+        return [n for n in names if n and (len(n) != 2 or n.upper() != "NA")]
 
     def _actor(self, name: str, code: str) -> str:
-        if self._names.get(name):
-            return self._names[name] or ""
+        known = self._names.get(name)
+        if known:
+            return known
         valid_from = valid_until = None
         candidates = [name]
         forced_type = None

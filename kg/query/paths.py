@@ -433,6 +433,8 @@ class ActorGraph:
             }"""
         ).rows
         grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
+        # one order whatever the store returns, so every backend builds the same graph
+        rows = sorted(rows, key=lambda r: (r["s"], r["p"], r["o"], str(r["title"])))
         for r in rows:
             pred = o.local(r["p"])
             if pred in ROLES:
