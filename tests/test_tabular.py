@@ -303,3 +303,13 @@ def test_two_datasets_that_disagree_are_contested_with_their_publisher(tmp_path:
         if r["event"].endswith("/event/acled-tst1")
     ]
     assert (f["low"], f["high"], f["claims"]) == (30, 34, 2)
+
+
+def test_row_text_with_quotes_backslashes_and_newlines_survives_the_bulk_writer(tmp_path: Path):
+    store = KGStore(None)
+    store.ensure_reference()
+    notes = 'He said "stop" \\ then left.\nSecond line\r\nand <script>alert(1)</script> } .'
+    ingest([acled_file(tmp_path, [{**ROW, "notes": notes}])], store)
+    ev = ontology().entity_iri("event", "acled-tst1")
+    [e] = q(store, "?ev kgo:sourceText ?t", ev=ev)
+    assert e["t"].startswith(notes)  # kept exactly, one literal

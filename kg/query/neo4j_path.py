@@ -19,7 +19,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from kg.errors import QueryError
-from kg.query.paths import DEFAULT_GROUPS, GROUPS, ROLES, ActorGraph, Edge, Node, Source
+from kg.query.paths import (
+    DEFAULT_GROUPS,
+    GROUPS,
+    ROLES,
+    ActorGraph,
+    Node,
+    edges_from_rows,
+)
 
 EMBEDDED_ONLY = {
     "as_of": "--as-of (validity dates, succession and severed relations are applied by the "
@@ -106,9 +113,6 @@ def shortest_path(
 def _graph_between(neo: Any, path: list[str]) -> ActorGraph:
     """An :class:`ActorGraph` holding the nodes of ``path`` and every edge between neighbours
     on it, read as :meth:`ActorGraph.from_store` reads them."""
-    from kg.ontology import ontology
-
-    o = ontology()
     # both directions, each anchored at an indexed node (an OR would scan the graph)
     pairs = [d for x, y in itertools.pairwise(path) for d in ({"s": x, "t": y}, {"s": y, "t": x})]
     preds = _predicates(GROUPS)
@@ -138,51 +142,8 @@ def _graph_between(neo: Any, path: list[str]) -> ActorGraph:
                ig.sourceText AS text, null AS conf, null AS hedge""",
         {"pairs": pairs},
     ).rows
-    grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for r in _spread(claims + datasets, ("src", "title", "published", "text", "vf", "vu")):
-        pred = r["p"]
-        group = "event" if pred in ROLES else o.groups.get(pred, "")
-        if not group:
-            continue
-        g = grouped.setdefault(
-            (r["s"], pred, r["o"]),
-            {
-                "group": group,
-                "vf": set(),
-                "vu": set(),
-                "sources": set(),
-                "conf": 0.0,
-                "plain": False,
-            },
-        )
-        g["conf"] = max(g["conf"], float(r["conf"]) if r["conf"] is not None else 1.0)
-        g["plain"] = g["plain"] or not r["hedge"]
-        if r["vf"]:
-            g["vf"].add(str(r["vf"]))
-        if r["vu"]:
-            g["vu"].add(str(r["vu"]))
-        g["sources"].add(
-            Source(
-                str(r["title"]),
-                r["src"],
-                r["text"],
-                str(r["published"]) if r["published"] else None,
-            )
-        )
-    edges = [
-        Edge(
-            s,
-            o_,
-            p,
-            v["group"],
-            min(v["vf"]) if v["vf"] else None,
-            max(v["vu"]) if v["vu"] else None,
-            tuple(sorted(v["sources"], key=lambda x: (x.document, x.source or ""))),
-            confidence=v["conf"],
-            hedged=not v["plain"],
-        )
-        for (s, p, o_), v in grouped.items()
-    ]
+    rows = _spread(claims + datasets, ("src", "title", "published", "text", "vf", "vu"))
+    edges = edges_from_rows(rows)
     return ActorGraph(_nodes(neo, path), edges)
 
 

@@ -443,58 +443,65 @@ class ActorGraph:
               OPTIONAL { ?doc kgo:published ?published }
             }"""
         ).rows
-        grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
-        # one order whatever the store returns, so every backend builds the same graph
-        rows = sorted(rows, key=lambda r: (r["s"], r["p"], r["o"], str(r["title"])))
-        for r in rows:
-            pred = o.local(r["p"])
-            if pred in ROLES:
-                group = "event"
-            else:
-                group = o.groups.get(pred, "")
-                if not group:
-                    continue  # statements (claimed, denied...) are not ties
-            g = grouped.setdefault(
-                (r["s"], pred, r["o"]),
-                {
-                    "group": group,
-                    "vf": set(),
-                    "vu": set(),
-                    "sources": set(),
-                    "conf": 0.0,
-                    "plain": False,
-                },
-            )
-            g["conf"] = max(g["conf"], float(r["conf"]) if r["conf"] is not None else 1.0)
-            g["plain"] = g["plain"] or not r["hedge"]
-            if r["vf"]:
-                g["vf"].add(str(r["vf"]))
-            if r["vu"]:
-                g["vu"].add(str(r["vu"]))
-            g["sources"].add(
-                Source(
-                    str(r["title"]),
-                    r["src"],
-                    r["text"],
-                    str(r["published"]) if r["published"] else None,
-                )
-            )
-        edges = [
-            Edge(
-                s,
-                o_,
-                p,
-                v["group"],
-                min(v["vf"]) if v["vf"] else None,
-                max(v["vu"]) if v["vu"] else None,
-                tuple(sorted(v["sources"], key=lambda x: (x.document, x.source or ""))),
-                confidence=v["conf"],
-                hedged=not v["plain"],
-            )
-            for (s, p, o_), v in grouped.items()
-        ]
+        edges = edges_from_rows([{**r, "p": o.local(r["p"])} for r in rows])
         ids = {e.u for e in edges} | {e.v for e in edges}
         return cls(_load_nodes(store, ids), edges)
+
+
+def edges_from_rows(rows: list[dict[str, Any]]) -> list[Edge]:
+    """Edges from claim rows (``s``, ``p`` as a local name, ``o``, ``vf``, ``vu``, ``src``,
+    ``title``, ``published``, ``text``, ``conf``, ``hedge``): one edge per (s, p, o) with its
+    validity, best confidence and sources; statements (claimed, denied...) are not ties. The
+    rows are read in one order whatever the store returned, so every backend builds the same
+    graph."""
+    from kg.ontology import ontology
+
+    o = ontology()
+    grouped: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in sorted(rows, key=lambda r: (r["s"], r["p"], r["o"], str(r["title"]))):
+        pred = r["p"]
+        group = "event" if pred in ROLES else o.groups.get(pred, "")
+        if not group:
+            continue
+        g = grouped.setdefault(
+            (r["s"], pred, r["o"]),
+            {
+                "group": group,
+                "vf": set(),
+                "vu": set(),
+                "sources": set(),
+                "conf": 0.0,
+                "plain": False,
+            },
+        )
+        g["conf"] = max(g["conf"], float(r["conf"]) if r["conf"] is not None else 1.0)
+        g["plain"] = g["plain"] or not r["hedge"]
+        if r["vf"]:
+            g["vf"].add(str(r["vf"]))
+        if r["vu"]:
+            g["vu"].add(str(r["vu"]))
+        g["sources"].add(
+            Source(
+                str(r["title"]),
+                r["src"],
+                r["text"],
+                str(r["published"]) if r["published"] else None,
+            )
+        )
+    return [
+        Edge(
+            s,
+            o_,
+            p,
+            v["group"],
+            min(v["vf"]) if v["vf"] else None,
+            max(v["vu"]) if v["vu"] else None,
+            tuple(sorted(v["sources"], key=lambda x: (x.document, x.source or ""))),
+            confidence=v["conf"],
+            hedged=not v["plain"],
+        )
+        for (s, p, o_), v in grouped.items()
+    ]
 
 
 def _load_nodes(store: Any, ids: set[str]) -> list[Node]:

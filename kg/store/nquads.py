@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import re
 
-import pyoxigraph as ox
-
 from kg.model import Event, Extraction
 from kg.ontology import RDF, XSD, Ontology, ontology
 from kg.store.rdf import _claim, _entity, _Writer
@@ -125,7 +123,3 @@ class DatasetWriter:
             if ev.text:
                 out.append(f"{s} {self.TEXT} {literal(ev.text)} {g} .\n")
 
-
-def check_quads(text: str) -> None:
-    """Parse N-Quads text (tests: the writer's output is valid N-Quads)."""
-    list(ox.parse(text.encode(), format=ox.RdfFormat.N_QUADS))

@@ -20,9 +20,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
-from kg.ontology import ONTOLOGY_BUILD, ontology, ontology_triples, prefixes
-from kg.paths import ontology_dir
-from kg.store.rdf import extraction_quads
+from kg.ontology import ontology, prefixes
+from kg.store.rdf import extraction_quads, refresh_reference
 
 DEFAULT_LOCATION = "kg-data"
 _STAGING = "urn:kg:staging:"
@@ -264,37 +263,9 @@ class KGStore:
         self._store.update(f"DROP SILENT GRAPH {ox.NamedNode(doc_iri)}")
 
     def ensure_reference(self) -> bool:
-        """Load (or refresh) the ontology and the reference entities; True if written."""
-        from kg.reference import reference
-
-        o = ontology()
-        files = sorted(ontology_dir().rglob("*.ttl")) + sorted(
-            (ontology_dir() / "reference").glob("*.yaml")
-        )
-        digest = hashlib.sha256(
-            b"".join(f.read_bytes() for f in files) + ONTOLOGY_BUILD.encode()
-        ).hexdigest()
-        ref_doc = o.entity_iri("doc", "reference")
-        current = self._store.quads_for_pattern(
-            ox.NamedNode(ref_doc), ox.NamedNode(o.prop("sha256")), None, ox.NamedNode(ref_doc)
-        )
-        if any(isinstance(q.object, ox.Literal) and q.object.value == digest for q in current):
-            return False
-        ex = reference().extraction()
-        ex.document.sha256 = digest
-        onto_graph = o.entity_iri("doc", "ontology")
-        g = ox.NamedNode(onto_graph)
-        ttl = [f for f in files if f.suffix == ".ttl" and f.name != "shapes.ttl"]
-        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ontology_triples(ttl)]
-        # both graphs in one transaction: the digest must never outlive a missing ontology
-        try:
-            self.stage(ref_doc, extraction_quads(ex), fresh=True)
-            self.stage(onto_graph, quads, fresh=True)
-            self.commit([ref_doc, onto_graph])
-        except BaseException:
-            self.abort([ref_doc, onto_graph])
-            raise
-        return True
+        """Load (or refresh) the ontology and the reference entities, both graphs in one
+        commit; True if written (see :func:`kg.store.rdf.refresh_reference`)."""
+        return refresh_reference(self)
 
     # -- reading ---------------------------------------------------------------------------
     def select(self, query: str, **params: Any) -> Rows:

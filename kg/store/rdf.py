@@ -10,6 +10,8 @@ with different exact numbers show up as two values of a functional property: con
 
 from __future__ import annotations
 
+from typing import Any
+
 import pyoxigraph as ox
 
 from kg.model import Claim, Entity, Event, Evidence, Extraction, Participant, date_precision
@@ -225,3 +227,43 @@ def extraction_quads(ex: Extraction, o: Ontology | None = None) -> list[ox.Quad]
 
 def _dedupe(quads: list[ox.Quad]) -> list[ox.Quad]:
     return list(dict.fromkeys(quads))
+
+
+def refresh_reference(store: Any) -> bool:
+    """Load (or refresh) the ontology and the reference entities into ``store`` (any store
+    with ``graph_sha256``, ``stage``, ``commit`` and ``abort``); True if written.
+
+    Both graphs are replaced in one commit, and the reference graph carries a digest of the
+    files (and of :data:`kg.ontology.ONTOLOGY_BUILD`): the digest never outlives a missing
+    ontology, and unchanged files are not written again.
+    """
+    import hashlib
+
+    from kg.ontology import ONTOLOGY_BUILD, ontology_triples
+    from kg.paths import ontology_dir
+    from kg.reference import reference
+
+    o = ontology()
+    files = sorted(ontology_dir().rglob("*.ttl")) + sorted(
+        (ontology_dir() / "reference").glob("*.yaml")
+    )
+    digest = hashlib.sha256(
+        b"".join(f.read_bytes() for f in files) + ONTOLOGY_BUILD.encode()
+    ).hexdigest()
+    ref_doc = o.entity_iri("doc", "reference")
+    if store.graph_sha256(ref_doc) == digest:
+        return False
+    ex = reference().extraction()
+    ex.document.sha256 = digest
+    onto_graph = o.entity_iri("doc", "ontology")
+    g = ox.NamedNode(onto_graph)
+    ttl = [f for f in files if f.suffix == ".ttl" and f.name != "shapes.ttl"]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in ontology_triples(ttl)]
+    try:
+        store.stage(ref_doc, extraction_quads(ex), fresh=True)
+        store.stage(onto_graph, quads, fresh=True)
+        store.commit([ref_doc, onto_graph])
+    except BaseException:
+        store.abort([ref_doc, onto_graph])
+        raise
+    return True

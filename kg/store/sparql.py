@@ -57,17 +57,14 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
 from kg.ontology import (
-    ONTOLOGY_BUILD,
     RDF,
     RDFS,
     XSD,
     ontology,
-    ontology_triples,
     prefixes,
 )
-from kg.paths import ontology_dir
 from kg.store.oxigraph import Rows, _to_term, term_value
-from kg.store.rdf import extraction_quads
+from kg.store.rdf import extraction_quads, refresh_reference
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 BATCH = 2000  # triples per INSERT DATA request (Virtuoso fails at about 4-5k)
@@ -598,36 +595,9 @@ class SparqlStore:
         self._update(f"DROP SILENT GRAPH {ox.NamedNode(doc_iri)}", f"graph {doc_iri}")
 
     def ensure_reference(self) -> bool:
-        """Load (or refresh) the ontology and the reference entities; True if written.
-
-        Both graphs are replaced by one update request.
-        """
-        from kg.reference import reference
-
-        o = ontology()
-        files = sorted(ontology_dir().rglob("*.ttl")) + sorted(
-            (ontology_dir() / "reference").glob("*.yaml")
-        )
-        digest = hashlib.sha256(
-            b"".join(f.read_bytes() for f in files) + ONTOLOGY_BUILD.encode()
-        ).hexdigest()
-        ref_doc = o.entity_iri("doc", "reference")
-        if self.graph_sha256(ref_doc) == digest:
-            return False
-        ex = reference().extraction()
-        ex.document.sha256 = digest
-        onto_graph = o.entity_iri("doc", "ontology")
-        onto = ox.NamedNode(onto_graph)
-        ttl = [f for f in files if f.suffix == ".ttl" and f.name != "shapes.ttl"]
-        quads = [ox.Quad(t.subject, t.predicate, t.object, onto) for t in ontology_triples(ttl)]
-        try:
-            self.stage(ref_doc, extraction_quads(ex), fresh=True)
-            self.stage(onto_graph, quads, fresh=True)
-            self.commit([ref_doc, onto_graph])
-        except BaseException:
-            self.abort([ref_doc, onto_graph])
-            raise
-        return True
+        """Load (or refresh) the ontology and the reference entities, both graphs in one
+        commit; True if written (see :func:`kg.store.rdf.refresh_reference`)."""
+        return refresh_reference(self)
 
     # -- reading ---------------------------------------------------------------------------
     @staticmethod
