@@ -24,7 +24,10 @@ WHERE ($from IS NULL OR (date IS NOT NULL AND left(date, size($from)) >= left($f
   AND ($to IS NULL OR (date IS NOT NULL AND left(date, size($to)) <= left($to, size(date))))
 OPTIONAL MATCH (event)-[:PLACE]->(pl) WHERE pl.prefLabel IS NOT NULL
 UNWIND coalesce([] + pl.prefLabel, [null]) AS place_label
-OPTIONAL MATCH (event)-[:COUNTRY]->(cn) WHERE cn.prefLabel IS NOT NULL
+// the event's country: its own, else its place's (dataset rows leave out the same country)
+OPTIONAL MATCH (event)-[:COUNTRY]->(own) WHERE own.prefLabel IS NOT NULL
+OPTIONAL MATCH (event)-[:PLACE]->()-[:COUNTRY]->(at) WHERE at.prefLabel IS NOT NULL
+WITH event, event_role, title, type, date, place_label, coalesce(own, at) AS cn
 UNWIND coalesce([] + cn.prefLabel, [null]) AS country_label
 WITH event, event_role, title, type, date, place_label, cn, country_label
 WHERE $country IS NULL OR cn.iri = $country

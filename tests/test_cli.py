@@ -92,11 +92,11 @@ def test_show_json(examples_store: Path):
 
 
 def test_show_unknown_entity(examples_store: Path):
-    r = kg("--store", str(examples_store), "show", "Nobody Brigade")
+    r = kg("--store", str(examples_store), "show", "Xyzzy Qwvrtz")
     assert r.exit_code == 1
     assert r.crash is None
     assert r.output.strip().splitlines() == [
-        "Error: no entity called 'Nobody Brigade' in the store"
+        "Error: no entity called 'Xyzzy Qwvrtz' in the store"
     ]
 
 

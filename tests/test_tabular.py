@@ -313,3 +313,54 @@ def test_row_text_with_quotes_backslashes_and_newlines_survives_the_bulk_writer(
     ev = ontology().entity_iri("event", "acled-tst1")
     [e] = q(store, "?ev kgo:sourceText ?t", ev=ev)
     assert e["t"].startswith(notes)  # kept exactly, one literal
+
+
+def test_an_event_in_a_place_of_its_country_gets_the_country_through_the_place(tmp_path: Path):
+    """Dataset rows leave out kgo:country when the place states the same country (one quad a
+    row fewer); queries, `kg show` read it through the place, and a country that differs from
+    the place's is still stated."""
+    store = KGStore(None)
+    store.ensure_reference()
+    rows = [
+        ROW,  # Moura: a place generated for this file, in Mali
+        {**ROW, "event_id_cnty": "TST2", "location": "Gao"},  # a reference town in Mali
+        # a Gao in Niger is not the reference town (in Mali): a place of its own, in Niger
+        {**ROW, "event_id_cnty": "TST3", "location": "Gao", "country": "Niger"},
+    ]
+    ingest([acled_file(tmp_path, rows)], store)
+    o = ontology()
+    ev = {k: o.entity_iri("event", f"acled-tst{k}") for k in (1, 2, 3)}
+    stated = {r["ev"] for r in q(store, "GRAPH ?g { ?ev kgo:country ?c } ?g a kgo:Dataset")}
+    assert stated & set(ev.values()) == set()
+    got = named_query("events_of_actor", store, actor=actor("fama"), country=actor("mali"))
+    assert {r["event"] for r in got.rows} == {ev[1], ev[2]}
+    assert {r["country_label"] for r in got.rows} == {"Mali"}
+    niger = named_query("events_of_actor", store, actor=actor("fama"), country=actor("niger"))
+    assert [r["event"] for r in niger.rows] == [ev[3]]
+    timeline = named_query("timeline", store, actor=actor("fama")).rows
+    assert {r["event"]: r["country_label"] for r in timeline}[ev[1]] == "Mali"
+
+
+def test_the_bulk_writer_states_a_country_its_place_does_not_give():
+    from kg.model import Document, Entity, Event, Extraction
+    from kg.store.nquads import DatasetWriter
+
+    o = ontology()
+    doc = o.entity_iri("doc", "acled-t")
+    w = DatasetWriter(doc)
+    place = Entity(id=o.entity_iri("place", "x"), label="X", type="Settlement", country=None)
+    same = Entity(
+        id=o.entity_iri("place", "y"), label="Y", type="Settlement", country=actor("mali")
+    )
+    evs = [
+        Event(id=o.entity_iri("event", "a"), type="Attack", place=place.id, country=actor("mali")),
+        Event(id=o.entity_iri("event", "b"), type="Attack", place=same.id, country=actor("mali")),
+        Event(id=o.entity_iri("event", "c"), type="Attack", country=actor("mali")),
+    ]
+    text, _ = w.chunk(
+        Extraction(document=Document(id=doc, title="t"), entities=[place, same], events=evs)
+    )
+    with_country = {
+        line.split(" ")[0][1:-1] for line in text.splitlines() if "#country>" in line.split(" ")[1]
+    }
+    assert with_country == {evs[0].id, evs[2].id, same.id}

@@ -405,6 +405,25 @@ class TabularLoader:
         self._dates: dict[str, tuple[str | None, str | None]] = {}
         self._places: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self._states: dict[str, str | None] = {}
+        self._types: dict[str, str] = {}
+        # the mapping read once into plain values: row_event runs a million times
+        self._id_template = str(ev["id"])
+        self._evidence_col = ev.get("evidence") or ""
+        sources = ev.get("sources") or {}
+        self._sources_col = sources.get("column", "")
+        self._sources_split = sources.get("split", ";")
+        self._fat = ev.get("fatalities")
+        self._actor_specs = [
+            (
+                a,
+                a["column"],
+                (a.get("associated") or {}).get("column"),
+                (a.get("associated") or {}).get("split", ";"),
+                a.get("type_code", ""),
+                {},  # role by the value of its column, filled as rows come
+            )
+            for a in mapping.actors
+        ]
 
     # -- reading -----------------------------------------------------------------------------
     def rows(self, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -490,27 +509,23 @@ class TabularLoader:
     # -- one row ------------------------------------------------------------------------------
     def row_event(self, doc: Document, line: int, row: dict[str, str]) -> Event:
         """The event of one row (raises ValueError with a readable reason)."""
-        ev = self.m.event
         try:
-            key = ev["id"].format(**row)
+            key = self._id_template.format_map(row)
         except KeyError as e:
             raise ValueError(f"no column {e} for the event id") from None
         if not key.strip("-_ "):
             raise ValueError("empty event id")
         etype = self._type(row)
         date, precision = self._date(row)
-        text = row.get(ev.get("evidence") or "", "") or ""
-        sources = ev.get("sources") or {}
-        names = [
-            s.strip()
-            for s in (row.get(sources.get("column", ""), "") or "").split(sources.get("split", ";"))
-            if s.strip()
-        ]
-        evidence_text = text.strip() or f"{self.m.name} row {line}"
-        if names:
-            evidence_text += f" [sources: {'; '.join(names)}]"
+        evidence_text = (row.get(self._evidence_col) or "").strip() or f"{self.m.name} row {line}"
+        raw_sources = row.get(self._sources_col)
+        if raw_sources:
+            names = [s.strip() for s in raw_sources.split(self._sources_split) if s.strip()]
+            if names:
+                evidence_text += f" [sources: {'; '.join(names)}]"
         evidence = Evidence(text=evidence_text, row=line)
         rule = self.rule
+        publisher = self.publisher
         event = Event(
             id=self.o.entity_iri("event", _slug_id(key)),
             type=etype,
@@ -518,22 +533,28 @@ class TabularLoader:
             date_precision=precision,
             evidence=[evidence],
             rule=rule,
-            source=self.publisher,
+            source=publisher,
         )
         self._place(event, row)
         seen: set[tuple[str, str]] = set()
-        for a in self.m.actors:
-            role = self._role(a, row)
-            for name in self._actor_names(a, row):
-                iri = self._actor(name, row.get(a.get("type_code", ""), ""))
+        participants = event.participants
+        for a, column, assoc_col, assoc_split, code_col, roles in self._actor_specs:
+            role = self._role(a, row, roles)
+            names = [(row.get(column) or "").strip()]
+            if assoc_col:
+                raw = row.get(assoc_col)
+                if raw:
+                    names += [n.strip() for n in raw.split(assoc_split)]
+            for name in names:
+                if not name or (len(name) == 2 and name.upper() == "NA"):
+                    continue
+                known = self._names.get(name)
+                iri = known or self._actor(name, row.get(code_col, "") if code_col else "")
                 if (iri, role) not in seen:  # what Event.add_participant checks, in O(1)
                     seen.add((iri, role))
-                    event.participants.append(
-                        Participant(iri, role, evidence, rule, self.publisher)
-                    )
-        fat = ev.get("fatalities")
-        if fat:
-            claim = self._fatalities(fat, row, evidence, rule)
+                    participants.append(Participant(iri, role, evidence, rule, publisher))
+        if self._fat:
+            claim = self._fatalities(self._fat, row, evidence, rule)
             if claim is not None:
                 claim.subject = event.id
                 event.fatalities.append(claim)
@@ -541,7 +562,15 @@ class TabularLoader:
 
     def _type(self, row: dict[str, str]) -> str:
         t = self.m.event["type"]
-        value = (row.get(t["column"]) or "").strip()
+        raw = row.get(t["column"]) or ""
+        hit = self._types.get(raw)
+        if hit is None:
+            hit = self._types[raw] = self._find_type(raw)
+        return hit
+
+    def _find_type(self, raw: str) -> str:
+        t = self.m.event["type"]
+        value = raw.strip()
         if self.vocab:
             cls = self.vocab.get(value.casefold())
             if cls:
@@ -651,21 +680,17 @@ class TabularLoader:
             return ref.id
         return None
 
-    def _role(self, a: dict[str, Any], row: dict[str, str]) -> str:
+    def _role(self, a: dict[str, Any], row: dict[str, str], cache: dict[str, str]) -> str:
         role = a.get("role") or {}
         if isinstance(role, str):
             return role
-        value = (row.get(role.get("by_column", "")) or "").strip()
-        return str((role.get("map") or {}).get(value, role.get("default", "participant")))
-
-    def _actor_names(self, a: dict[str, Any], row: dict[str, str]) -> list[str]:
-        names = [(row.get(a["column"]) or "").strip()]
-        assoc = a.get("associated")
-        if assoc:
-            raw = row.get(assoc["column"])
-            if raw:
-                names += [n.strip() for n in raw.split(assoc.get("split", ";"))]
-        return [n for n in names if n and (len(n) != 2 or n.upper() != "NA")]
+        raw = row.get(role.get("by_column", "")) or ""
+        hit = cache.get(raw)
+        if hit is None:
+            value = raw.strip()
+            mapped = (role.get("map") or {}).get(value, role.get("default", "participant"))
+            hit = cache[raw] = str(mapped)
+        return hit
 
     def _actor(self, name: str, code: str) -> str:
         known = self._names.get(name)

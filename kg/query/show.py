@@ -97,7 +97,8 @@ def entity_view(iri: str, store: KGStore, *, as_of: str | None = None) -> dict[s
           VALUES ?role { kgo:perpetrator kgo:target kgo:victim kgo:participant kgo:supporter }
           ?ev rdf:type ?type . ?type rdfs:subClassOf kgo:Event .
           OPTIONAL { ?ev kgo:date ?date } OPTIONAL { ?ev kgo:place ?place }
-          OPTIONAL { ?ev kgo:country ?country } }"""
+          OPTIONAL { ?ev kgo:country ?own } OPTIONAL { ?ev kgo:place/kgo:country ?at }
+          BIND(COALESCE(?own, ?at) AS ?country) }"""
     )
     evs = store.select(ev_q, e=iri).rows
     if as_of:

@@ -3,7 +3,8 @@
 A dataset file (ACLED, UCDP, GDELT) can hold millions of rows, every one from the same source
 and read by the same mapping. Writing a claim node per fact (about 80 quads a row) made large
 loads slow and the store huge, so a dataset document states its facts directly in its named
-graph: the event's type, date, place, country, actors in their roles and exact fatalities,
+graph: the event's type, date, place, country (only when its place does not already state
+that country: ``kgo:place/kgo:country`` gives it), actors in their roles and exact fatalities,
 plus ``kgo:sourceRow`` and ``kgo:sourceText`` (the row's own description) as the evidence. The
 document carries ``kgo:publisher`` (who asserts every fact in the graph) and ``kgo:mapping``
 (the rule). Queries find "who said this, where" for such a fact through the graph that holds
@@ -11,7 +12,7 @@ it (``GRAPH ?doc { ... }``). Figures that are not exact (UCDP's low/high ranges)
 resolver's fuzzy-match judgements still become claim nodes: they need qualifiers a plain
 triple cannot carry.
 
-About ten quads a row, written as text (no term objects) and bulk-loaded by Oxigraph.
+About nine quads a row, written as text (no term objects) and bulk-loaded by Oxigraph.
 """
 
 from __future__ import annotations
@@ -58,6 +59,9 @@ class DatasetWriter:
         self._roles: dict[str, str] = {}
         self._classes: dict[str, str] = {}
         self._written: set[str] = set()  # entities already written into this graph
+        #: the country each place written into this graph states: an event in a place of the
+        #: same country does not repeat it (queries read ``kgo:place/kgo:country``)
+        self._place_country: dict[str, str | None] = {}
 
     def document(self, ex: Extraction, publisher: str | None, mapping: str) -> str:
         """The document's own quads (title, path, checksum, publisher, mapping)."""
@@ -78,6 +82,7 @@ class DatasetWriter:
         for ent in ex.entities:
             if ent.id not in self._written:
                 self._written.add(ent.id)
+                self._place_country[ent.id] = ent.country
                 _entity(w, ent)
         doc = ex.document.id
         for c in ex.relations:  # resolver judgements: claims
@@ -98,7 +103,7 @@ class DatasetWriter:
             out.append(f'{s} {self.DATE} "{e.date}"^^<{_DATE_TYPES[len(e.date)]}> {g} .\n')
         if e.place:
             out.append(f"{s} {self.PLACE} <{e.place}> {g} .\n")
-        if e.country:
+        if e.country and (not e.place or self._place_country.get(e.place) != e.country):
             out.append(f"{s} {self.COUNTRY} <{e.country}> {g} .\n")
         seen = set()
         for part in e.participants:
@@ -122,4 +127,3 @@ class DatasetWriter:
                 out.append(f'{s} {self.ROW} "{ev.row}"^^{self.INT} {g} .\n')
             if ev.text:
                 out.append(f"{s} {self.TEXT} {literal(ev.text)} {g} .\n")
-
