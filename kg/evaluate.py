@@ -47,6 +47,12 @@ _ROLE_KEYS = {
 }
 
 
+def same_family(a: str, b: str) -> bool:
+    """Whether two event families count as the same event type: equal, or both violent
+    (an ambush reported as an attack, a clash as a battle)."""
+    return a == b or (a in _VIOLENT and b in _VIOLENT)
+
+
 def load_gold(path: str | Path) -> dict[str, Any]:
     """Read and check a gold file; errors name the file."""
     p = Path(path)
@@ -184,7 +190,7 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
 
     def compatible(ge: dict[str, Any], pe: Any) -> int:
         gf, pf = str(ge.get("type")), o.family(pe.type) or ""
-        if not (gf == pf or (gf in _VIOLENT and pf in _VIOLENT)):
+        if not same_family(gf, pf):
             return 0
         score = 1
         gd = str(ge.get("date") or "")

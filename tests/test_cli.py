@@ -20,6 +20,7 @@ COMMANDS = [
     "cypher",
     "demo",
     "eval",
+    "eval-notes",
     "export",
     "extract",
     "ingest",
@@ -95,9 +96,7 @@ def test_show_unknown_entity(examples_store: Path):
     r = kg("--store", str(examples_store), "show", "Xyzzy Qwvrtz")
     assert r.exit_code == 1
     assert r.crash is None
-    assert r.output.strip().splitlines() == [
-        "Error: no entity called 'Xyzzy Qwvrtz' in the store"
-    ]
+    assert r.output.strip().splitlines() == ["Error: no entity called 'Xyzzy Qwvrtz' in the store"]
 
 
 def test_stats_counts_the_example_documents(examples_store: Path):

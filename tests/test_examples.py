@@ -130,15 +130,33 @@ def test_key_facts_show_the_mopti_fatalities_as_contested(examples: KGStore):
     assert rel and len(rel[0]["documents"]) >= 3
 
 
-def test_evaluation_on_the_example_gold_files():
-    gold = sorted(str(p) for p in EXAMPLES.glob("*.gold.yaml"))
-    assert len(gold) == len(list(EXAMPLES.glob("*.txt")))
-    result = evaluate(gold)
-    assert len(result["files"]) == len(gold)
-    # A regression floor, not a target: overall F1 is about 0.72 today. It guards against a
-    # change that breaks extraction; raise it when the extractor improves.
-    assert result["overall"]["f1"] > 0.6, result["overall"]
-    assert result["overall"]["precision"] > 0.6, result["overall"]
+# The examples come in two sets: 01-13 were written with the first extraction rules (Sahel,
+# Wagner); 14 and up were written for issue #7 on other conflicts before any rule was tuned for
+# them (the development set). Held-out reports, written after the rules were frozen, are in
+# examples/heldout/ (see README, "Evaluation").
+FIRST_SET = [p for p in sorted(EXAMPLES.glob("*.gold.yaml")) if int(p.name[:2]) <= 13]
+DEV_SET = [p for p in sorted(EXAMPLES.glob("*.gold.yaml")) if int(p.name[:2]) > 13]
+
+
+@pytest.mark.parametrize(
+    ("files", "floor", "precision"),
+    # Regression floors, not targets: they guard against a change that breaks extraction;
+    # raise them when the extractor improves (today: F1 0.76 / P 0.88 and F1 0.47 / P 0.61).
+    [(FIRST_SET, 0.7, 0.8), (DEV_SET, 0.4, 0.55)],
+    ids=["first-set", "dev-set"],
+)
+def test_evaluation_on_the_example_gold_files(files: list[Path], floor: float, precision: float):
+    assert len(files) >= 12
+    result = evaluate([str(p) for p in files])
+    assert len(result["files"]) == len(files)
+    assert result["overall"]["f1"] > floor, result["overall"]
+    assert result["overall"]["precision"] > precision, result["overall"]
+
+
+def test_every_example_report_has_its_gold_file():
+    assert sorted(p.name[: -len(".gold.yaml")] for p in EXAMPLES.glob("*.gold.yaml")) == sorted(
+        p.stem for p in EXAMPLES.glob("*.txt")
+    )
 
 
 def test_examples_gold_files_point_at_their_reports():

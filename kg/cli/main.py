@@ -691,6 +691,48 @@ def eval_(gold: tuple[str, ...], fmt: str, quiet: bool, minimum: float | None) -
             )
 
 
+@cli.command(name="eval-notes")
+@click.argument("path", type=click.Path())
+@format_option(choices=("table", "json"))
+@click.option(
+    "--misses",
+    type=click.IntRange(0),
+    default=0,
+    metavar="N",
+    help="Print N example misses per field (row id, expected, got, note excerpt).",
+)
+@click.option(
+    "--limit", type=click.IntRange(1), default=None, metavar="N", help="Score the first N rows."
+)
+@click.option(
+    "--min-field",
+    "min_field",
+    multiple=True,
+    metavar="FIELD=VALUE",
+    help="Exit 1 when FIELD's accuracy is below VALUE (repeatable), e.g. date=0.97.",
+)
+@_errors
+def eval_notes(
+    path: str, fmt: str, misses: int, limit: int | None, min_field: tuple[str, ...]
+) -> None:
+    """Run the report loader on each ACLED row's notes and score it against the row's coded
+    fields (date, place, country, actor1, actor2, event type family, fatalities)."""
+    from kg.eval_notes import below, evaluate_notes, parse_thresholds, render
+
+    try:
+        thresholds = parse_thresholds(min_field)
+    except ValueError as e:
+        raise click.BadParameter(str(e), param_hint="--min-field") from None
+    res = evaluate_notes(path, limit=limit, misses=misses, progress=_progress)
+    if fmt == "json":
+        emit_json(res.as_dict())
+    else:
+        click.echo(render(res, misses=misses))
+    low = below(res, thresholds)
+    if low:
+        raise click.ClickException("accuracy below threshold: " + "; ".join(low))
+
+
 @cli.command()
 @click.option(
     "--reports",

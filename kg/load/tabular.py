@@ -413,7 +413,9 @@ class TabularLoader:
         self._sources_col = sources.get("column", "")
         self._sources_split = sources.get("split", ";")
         self._fat = ev.get("fatalities")
-        self._actor_specs = [
+        self._actor_specs: list[
+            tuple[dict[str, Any], str, str | None, str, str, dict[str, str]]
+        ] = [
             (
                 a,
                 a["column"],

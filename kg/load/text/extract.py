@@ -33,8 +33,13 @@ _CLAUSE = re.compile(
     re.I,
 )
 _PASSIVE = re.compile(
-    r"\b(?:was|were|been|being|be|is|are|got|get|gets)\s+(?:[a-z]+ly\s+|not\s+|also\s+)*$", re.I
+    r"\b(?:was|were|been|being|be|is|are|got|get|gets)\s+(?:[a-z]+ly\s+|not\s+|also\s+)*"
+    # "was shot and killed", "were beaten and injured": a passive verb coordinated before
+    r"(?:[a-z]+(?:ed|en|t)\s+(?:[\w-]+\s+){0,4}?and\s+)?$",
+    re.I,
 )
+# "was shot and killed by two armed men": a passive fatal verb whose agent is named
+_BY_AGENT = re.compile(rf"^[^.;]{{0,90}}?\s+by\s+(?:[\w-]+\s+){{0,2}}?{OPEN}(\d+){CLOSE}")
 _APPOSITIVE = re.compile(
     r",\s+(?:(?:who|which|that|linked|tied|affiliated|allied|aligned|loyal|an?|once|formerly|now|"
     r"known|led|backed|based|part|whose|itself|themselves)\b|"
@@ -50,6 +55,27 @@ _NOT_ACTOR_BEFORE = re.compile(
     re.I,
 )
 _ACTOR_CLASSES = ("Actor",)
+# -- what is not asserted (issue #7) ---------------------------------------------------------
+# A fact is read only from words that assert it. Negated ("did not attack", "is not an
+# affiliate", "never provided"), modal or future ("could attack", "may become", "will sever"),
+# conditional or open ("if ... attack", "whether ... provided") and planned or threatened
+# ("threatened to sever", "vowed to attack") verbs state nothing; nor does a question.
+_NEGATION = re.compile(r"\b(?:not|never|no\s+longer|neither|nor|cannot)\b|n't\b", re.I)
+# (case-sensitive: "may" is a modal, "May" a month)
+_IRREALIS = re.compile(
+    r"\b(?:[Ii]f|[Uu]nless|[Ww]hether|[Cc]ould|[Ww]ould|[Mm]ight|may|[Ss]hould|shall|will|can)\b"
+    r"|\b(?:threaten(?:s|ed)?|vow(?:s|ed)?|plan(?:s|ned)?|intend(?:s|ed)?|want(?:s|ed)?|"
+    r"hope(?:s|d)?|pledg(?:es|ed)|promis(?:es|ed)|refus(?:es|ed)|failed)\s+to\b"
+)
+
+
+def _unasserted(text: str) -> bool:
+    """Whether words that lead up to a cue (or a cue's own span) keep it from being a fact."""
+    return bool(_NEGATION.search(text) or _IRREALIS.search(text))
+
+
+#: kinds of text the extractor reads (see :class:`ReportExtractor`)
+REGISTERS = ("news", "notes")
 _VIOLENT = {"attack", "battle", "massacre", "strike", "bombing"}
 
 
@@ -66,6 +92,11 @@ class _Sentence:
 
     def evidence(self) -> Evidence:
         return Evidence(text=self.text, start=self.start, end=self.end, sentence=self.index)
+
+    @property
+    def question(self) -> bool:
+        """A question asks; it states nothing ("Did the army strike first?")."""
+        return self.text.rstrip().rstrip("\"'\u201d\u2019)").endswith("?")
 
     def clause_of(self, tpos: int) -> tuple[int, int]:
         for a, b in self.clauses:
@@ -103,11 +134,27 @@ class ReportExtractor:
         resolver: Resolver | None = None,
         lex: Lexicon | None = None,
         onto: Ontology | None = None,
+        *,
+        register: str = "news",
     ):
         self.o = onto or ontology()
         self.r = resolver or default_resolver()
         self.lex = lex or lexicon()
-        self.finder = MentionFinder(self.r, self.lex, self.o)
+        if register not in REGISTERS:
+            raise ValueError(f"register {register!r} (valid: {', '.join(REGISTERS)})")
+        # "notes": the short event notes of datasets (ACLED's `notes` column), each telling
+        # one event. Unnamed people become collective actors named as the dataset names them
+        # ("protesters" -> "Protesters (Uganda)"), and a killing with no killer named ("a man
+        # was shot and killed") is an event all the same.
+        self.register = register
+        self.collective = register == "notes"
+        self.finder = MentionFinder(self.r, self.lex, self.o, notes=self.collective)
+        single = "|".join(
+            re.escape(w) for w in sorted(self.lex.fatality_single, key=len, reverse=True)
+        )
+        self._single_rx = re.compile(
+            rf"\b(?P<art>an?|one)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{single or '(?!)'})\b", re.I
+        )
         self._trigger_rx = [
             (t, re.compile(rf"\b{re.escape(t.phrase)}\b", re.I)) for t in self.lex.triggers
         ]
@@ -135,6 +182,8 @@ class ReportExtractor:
                     confidence=0.7,
                 )
             )
+        if self.register == "notes" and sents:
+            self._note_event(st, sents)
         self._finish(st)
         return ex
 
@@ -248,6 +297,27 @@ class ReportExtractor:
                 return word, factor
         return None, 1.0
 
+    def _unasserted_at(self, s: _Sentence, start: int, end: int) -> bool:
+        """Whether the cue at ``start:end`` of the template is negated, modal, conditional or
+        denied: its own words, and the words of its clause before it, up to the nearest
+        mention or six words (so "the group, which did not exist then, attacked" is a fact
+        about the attack only when the negation is out of reach)."""
+        ca, _ = s.clause_of(start)
+        before = s.template[ca:start]
+        last_mention = max(before.rfind(CLOSE), before.rfind(DCLOSE))
+        lead = before[last_mention + 1 :] if last_mention >= 0 else before
+        lead = " ".join(lead.split()[-6:])
+        inner = _PH.sub(" ", s.template[start:end])
+        # a clause that opens with a condition or an open question governs all of it
+        opener = re.match(
+            r"\s*(?:and\s+|but\s+)?(?:if|unless|whether)\b", s.template[ca:start], re.I
+        )
+        denial = any(
+            re.search(rf"\b{re.escape(w)}\b", before, re.I)
+            for w in ("denied", "denies", "deny", "denying")
+        )
+        return bool(opener) or denial or _unasserted(lead) or _unasserted(inner)
+
     def _suppressed_clauses(self, s: _Sentence) -> list[tuple[int, int]]:
         out = []
         low = s.template.lower()
@@ -302,6 +372,8 @@ class ReportExtractor:
         for rule in self.lex.relations:
             for m in rule.rx.finditer(s.template):
                 if any(a <= m.start() < b for a, b in suppressed):
+                    continue
+                if s.question or self._unasserted_at(s, m.start(), m.end()):
                     continue
                 subs = [x for x in self._ph(s, m, "S") if self._fits(x, rule.subject, st)]
                 if not subs:
@@ -359,6 +431,13 @@ class ReportExtractor:
                 xs = self._ph(s, m, "X")
                 if not xs or not xs[0].entity or not self._fits(xs[-1], ["Actor"], st):
                     continue
+                # "has not claimed", "it was not clear whether X claimed", "did X deny ...?"
+                # (a denial is itself a statement: only its lead-up is checked)
+                span_end = (
+                    m.start("about") if "about" in m.re.groupindex and m.group("about") else m.end()
+                )
+                if s.question or self._unasserted_at(s, m.start(), span_end):
+                    continue
                 by = xs[-1].entity or ""
                 att = self._source_at(s, m.start(), attributions)
                 source = att.source if att and att.source != by else None
@@ -412,10 +491,15 @@ class ReportExtractor:
         hits = [self._pos(low, a, b, t) for a, b, t in hits]
         touched: list[Event] = []
         created: list[Event] = []
+        # the last verb cue's end and its subject: "militants killed a merchant, abducted his
+        # son and looted a shop": verbs in a row share their subject
+        last_verb: tuple[int, list[str]] | None = None
         for a, b, trig in hits:
             ca, cb = s.clause_of(a)
             if any(h in low[ca:cb] for h in self.lex.habitual):
                 continue  # "have fought the army for years": not one incident
+            if s.question or (trig.pos == "verb" and self._unasserted_at(s, a, b)):
+                continue  # "did not attack", "if they attack", "could attack", "Did ... attack?"
             if trig.pos == "noun":
                 prev = low[:a].split()[-2:]
                 if (prev and prev[-1] in self.lex.definite) or (
@@ -440,21 +524,40 @@ class ReportExtractor:
                     )
                 )
                 follow = re.match(r"\s+(?:on|against|by|targeting|in|at|near)\b", low[b:])
-                if not (indefinite or follow):
+                # "fighting broke out", "clashes ... took place": the noun is the event
+                happened = re.match(
+                    r"\s+(?:[\w-]+\s+){0,8}?(?:took place|broke out|erupted|occurred|"
+                    r"continued|were reported|was reported|was held|were held)\b",
+                    low[b:],
+                )
+                if not (indefinite or follow or happened):
                     continue
             roles = self._roles(s, a, b, trig, st)
             if roles is None:
                 continue
+            if trig.pos == "verb":
+                roles = self._shared_subject(tpl, a, roles, last_verb, trig)
+                subj = [e for e, r in roles if r in ("perpetrator", "participant")]
+                last_verb = (b, subj) if subj else None
+            etype, roles = self._collective_roles(trig.type, roles, st)
             cand = Event(
                 id="",
-                type=trig.type,
+                type=etype,
                 evidence=[s.evidence()],
                 rule=f"event.{trig.pos}.{slugify(trig.phrase)}",
             )
             for ent, role in roles:
                 cand.add_participant(Participant(ent, role, s.evidence(), cand.rule))
             self._place(
-                s, st, cand, trigger_at=b if trig.type == "TerritorialChange" else None, anchor=a
+                s,
+                st,
+                cand,
+                trigger_at=b if trig.type == "TerritorialChange" else None,
+                anchor=a,
+                # "shelled Tawileh town", "attacked Kakumbukumbu village": the place hit
+                object_at=b
+                if trig.pos == "verb" and self.o.family(trig.type) in _VIOLENT
+                else None,
             )
             anchor = s.tpos[a] if a < len(s.tpos) else 0
             ca, cb = s.clause_of(a)
@@ -471,6 +574,14 @@ class ReportExtractor:
                     or 0 <= d.start - end <= 40
                     or 0 <= anchor - d.end <= 3
                 ]
+            # a date opening the sentence dates its events that have no date of their own
+            # ("overnight" after it is the night of that date)
+            opener = _opening_date(s.text, dates)
+            if opener is not None and not any(
+                d is not opener and d.relation == "absolute" and d.value and _explicit(d)
+                for d in near
+            ):
+                near = [d for d in near if d.relation != "absolute"] + [opener]
             self._date(near, st, cand, s.text, anchor)
             att = self._source_at(s, a, attributions)
             cand.source = att.source if att else None
@@ -481,6 +592,7 @@ class ReportExtractor:
             else:
                 ev = st.add_event(cand)
                 created.append(ev)
+            self._collective_participant(ev, s, st)
             if ev not in touched:
                 touched.append(ev)
             st.current = ev
@@ -498,6 +610,98 @@ class ReportExtractor:
                     st.ex.statements.append(claim)
                 st.pending_statements.remove((claim, i))
         return created or touched
+
+    _COORDINATED = re.compile(r"\s+[^,;.]{0,80}?(?:,\s+(?:and\s+)?|\s+and\s+)")
+
+    def _shared_subject(
+        self,
+        tpl: str,
+        a: int,
+        roles: list[tuple[str, str]],
+        last_verb: tuple[int, list[str]] | None,
+        trig: Trigger,
+    ) -> list[tuple[str, str]]:
+        """A verb right after the previous verb's object ("killed a merchant, abducted his
+        son") has that verb's subject, not the object, as its own."""
+        if last_verb is None or not self._COORDINATED.fullmatch(tpl[last_verb[0] : a]):
+            return roles
+        role = "participant" if trig.type in self.lex.participatory else "perpetrator"
+        out = [(e, r) for e, r in roles if r not in ("perpetrator", "participant")]
+        out = [(e, r) for e, r in out if e not in last_verb[1]]
+        return [(e, role) for e in last_verb[1]] + out
+
+    # -- the notes register --------------------------------------------------------------
+    _LABEL = re.compile(r"^\s*([A-Z][A-Za-z /&-]{2,40}):\s")
+
+    def _note_event(self, st: _State, sents: list[_Sentence]) -> None:
+        """A dataset note tells one event. Its label ("Property destruction: On ...", see
+        ``note_labels``) types the first event; an event with no date or place of its own has
+        the note's opening date and the place of its first sentence; a note in which no cue
+        announced an event still tells one, of the label's type or an unknown one."""
+        first = sents[0]
+        label = self._LABEL.match(first.text)
+        cls = self.lex.note_labels.get(label.group(1).lower()) if label else None
+        opener = _opening_date(first.text, find_dates(first.text, st.report_date))
+        where = Event(id="", type="Event")
+        self._place(first, st, where)
+        if not st.ex.events:
+            ev = Event(id="", type=cls or "OtherEvent", evidence=[first.evidence()])
+            ev.rule = "event.note" + (".label" if cls else "")
+            if opener is None and not where.place:
+                return
+            st.add_event(ev)
+        elif cls is not None:
+            st.ex.events[0].type = cls
+        for ev in st.ex.events:
+            if opener is not None and opener.value and not ev.date:
+                ev.date, ev.date_precision = opener.value, opener.precision
+            if not ev.place and where.place:
+                ev.place, ev.country = where.place, ev.country or where.country
+
+    # -- collective actors (loaders/text/mentions.yaml: collective, collective_roles) ------
+    def _collective_roles(
+        self, etype: str, roles: list[tuple[str, str]], st: _State
+    ) -> tuple[str, list[tuple[str, str]]]:
+        """People described plainly ("residents", kind civilians) who protest are protesters
+        and who riot or attack are rioters; an attack by rioters is mob violence (a riot)."""
+        kinds = self.lex.collective_roles
+        if not kinds or not st.dm.collective:
+            return etype, roles
+        fam = self.o.family(etype) or ""
+        out: list[tuple[str, str]] = []
+        for ent, role in roles:
+            info = st.dm.collective.get(ent)
+            if info and info[0] == "civilians" and role in ("perpetrator", "participant"):
+                kind = kinds.get(fam) or kinds.get(role)
+                if kind:
+                    ent = self.finder.collective_iri(st.dm, kind, info[1])
+            out.append((ent, role))
+        rioters = kinds.get("perpetrator")
+        if (
+            fam in _VIOLENT
+            and rioters
+            and "Riot" in self.o.classes
+            and any(
+                role == "perpetrator" and st.dm.collective.get(ent, ("", None))[0] == rioters
+                for ent, role in out
+            )
+        ):
+            etype = "Riot"
+        return etype, out
+
+    def _collective_participant(self, ev: Event, s: _Sentence, st: _State) -> None:
+        """Those who protest are protesters, whoever they are: a protest (a riot) has the
+        collective protesters (rioters) of its country among its participants."""
+        kind = self.lex.collective_roles.get(self.o.family(ev.type) or "")
+        if not kind or not self.collective:
+            return
+        if any(st.dm.collective.get(p.entity, ("", None))[0] == kind for p in ev.participants):
+            return
+        country = st.dm.entities.get(ev.country or "")
+        state = country.id if country is not None and country.type == "State" else None
+        state = state or st.dm.focus_state
+        iri = self.finder.collective_iri(st.dm, kind, state)
+        ev.add_participant(Participant(iri, "participant", s.evidence(), "event.collective"))
 
     _NOUN_BEFORE = re.compile(
         r"\b(?:a|an|the|this|that|these|those|another|its|their|his|her|our|last|first|"
@@ -543,8 +747,17 @@ class ReportExtractor:
                         roles += [(t, "target") for t in self._objects(s, right, st)]
                     return roles
             left_actor = self._last_actor(s, skel, st)
-            if passive and trig.active_only:
+            if trig.needs_actor and (passive or not left_actor):
                 return None
+            if trig.civil and left_actor and self._armed(left_actor, st):
+                return None
+            if passive and trig.active_only:
+                agent = _BY_AGENT.match(right)
+                named = agent and self._is_actor(s.ph[int(agent.group(1))], st)
+                # notes: "a man was shot and killed" is the note's event, killer unknown (once
+                # the note has an event, "one soldier was killed" is its toll)
+                if not named and not (self.collective and st.current is None):
+                    return None
             if trig.type in self.lex.participatory and not passive:
                 if left_actor:
                     roles += [
@@ -554,7 +767,7 @@ class ReportExtractor:
                     roles += [(t, "target") for t in self._objects(s, right, st)]
                 return roles
             if passive:
-                by = re.match(rf"^(?:\s+[\w-]+){{0,4}}?\s+by\s+{OPEN}(\d+){CLOSE}", right)
+                by = _BY_AGENT.match(right)
                 if left_actor:
                     roles.append((left_actor, "target"))
                 if by:
@@ -592,12 +805,12 @@ class ReportExtractor:
                 did = re.search(
                     rf"{OPEN}(\d+){CLOSE}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:has|have|had)\s+)?"
                     rf"(?:organi[sz]ed|carried\s+out|conducted|launched|staged|mounted|was\s+behind|"
-                    rf"were\s+behind|claimed)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
+                    rf"were\s+behind|claimed|held|fired)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
                     before,
                     re.I,
                 )
                 if did and re.search(
-                    r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|'s)\s",
+                    r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|held|fired|'s)\s",
                     before[did.start() :],
                 ):
                     m = s.ph[int(did.group(1))]
@@ -621,6 +834,12 @@ class ReportExtractor:
             if m.entity and self._is_actor(m, st) and all(m.entity != e for e, _ in roles):
                 roles.append((m.entity, "supporter"))
         return roles
+
+    _ARMED = ("StateForce", "ArmedGroup", "PrivateMilitaryCompany", "Militia", "MilitaryUnit")
+
+    def _armed(self, iri: str, st: _State) -> bool:
+        ent = st.dm.entities.get(iri)
+        return ent is not None and any(self.o.is_a(ent.type, c) for c in self._ARMED)
 
     def _is_actor(self, m: Mention, st: _State) -> bool:
         ent = st.dm.entities.get(m.entity or "")
@@ -715,31 +934,57 @@ class ReportExtractor:
         only_if_missing: bool = False,
         trigger_at: int | None = None,
         anchor: int | None = None,
+        object_at: int | None = None,
     ) -> None:
         preps = "|".join(re.escape(p) for p in self.lex.location_prepositions)
         best: tuple[int, str] | None = None
-        if trigger_at is not None:
+        for at, words in ((trigger_at, 5), (object_at, 3)):
+            if at is None:
+                continue
             # "recaptured the northern town of Kidal": the place taken follows the verb
-            mt = re.match(rf"^\s+(?:[\w-]+\s+){{0,5}}?{OPEN}(\d+){CLOSE}", s.template[trigger_at:])
+            mt = re.match(rf"^\s+(?:[\w-]+\s+){{0,{words}}}?{OPEN}(\d+){CLOSE}", s.template[at:])
             if mt:
                 ent = st.dm.entities.get(s.ph[int(mt.group(1))].entity or "")
                 if ent is not None and self.o.is_a(ent.type, "Place") and ent.type != "State":
                     ev.place, ev.country = ent.id, ent.country or ev.country
                     return
         lo, hi = s.clause_of(anchor) if anchor is not None else (0, len(s.template))
-        for mt in re.finditer(
-            rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", s.template[lo:hi], re.I
-        ):
-            m = s.ph[int(mt.group(1))]
-            ent = st.dm.entities.get(m.entity or "")
-            if ent is None or not self.o.is_a(ent.type, "Place"):
-                continue
-            gap = mt.group(0)
-            if re.search(r"\b(?:border|frontier)\s+with\b", gap, re.I):
-                continue
-            rank = 1 if ent.type == "State" else 3 if ent.type in ("Settlement", "Site") else 2
-            if best is None or rank > best[0]:
-                best = (rank, ent.id)
+        spans = [(lo, hi)]
+        if self.register == "notes" and (lo, hi) != (0, len(s.template)):
+            spans.append((0, len(s.template)))  # a note's sentence has one place
+        for lo, hi in spans:
+            for mt in re.finditer(
+                rf"\b(?:{preps})\s+(?:[\w-]+\s+){{0,4}}?{OPEN}(\d+){CLOSE}",
+                s.template[lo:hi],
+                re.I,
+            ):
+                m = s.ph[int(mt.group(1))]
+                ent = st.dm.entities.get(m.entity or "")
+                if ent is not None and ent.id in st.dm.area_of:  # "in front of the Hall (X)"
+                    ent = st.dm.entities.get(st.dm.area_of[ent.id])
+                if ent is None or not self.o.is_a(ent.type, "Place"):
+                    continue
+                gap = mt.group(0)
+                if re.search(r"\b(?:border|frontier)\s+with\b", gap, re.I):
+                    continue
+                # a settlement, then a site or an area, then a state
+                rank = {"State": 1, "Settlement": 3}.get(ent.type, 2)
+                # a place written with its areas ("in Gusau (Gusau, Zamfara)") is the one meant
+                rank = 2 * rank + (1 if ent.id in st.dm.located else 0)
+                if best is None or rank > best[0]:
+                    best = (rank, ent.id)
+            if best is not None:
+                break
+        # notes: "..., coded to Akomoje": the place the note is coded to; else, with no
+        # place after a preposition, the first place written with its areas ("targeted Ar
+        # Raqw (Monabbih, Sadah)")
+        coded = [m.entity for m in s.ph if m.entity in st.dm.coded]
+        if coded and coded[0]:
+            best = (99, coded[0])
+        elif best is None and self.register == "notes":
+            located = [m.entity for m in s.ph if m.entity in st.dm.located]
+            if located and located[0]:
+                best = (0, located[0])
         if best is None:
             return
         ent = st.dm.entities[best[1]]
@@ -788,7 +1033,7 @@ class ReportExtractor:
     ) -> None:
         text = s.text
         counts = find_counts(text)
-        if not counts:
+        if not counts and not self._single_rx.search(text) and not _PRONOUN.search(text):
             return
         fatal: list[tuple[Count, Claim]] = []
         lex = self.lex
@@ -825,7 +1070,10 @@ class ReportExtractor:
             claim = self._count_claim(s, c, what, attributions, st)
             fatal.append((c, claim))
         if not fatal:
-            return
+            single = self._single_victim(text, right_verb, verbs)
+            if single is None:
+                return
+            fatal.append((single, self._count_claim(s, single, None, attributions, st)))
         # "84 Wagner fighters and 47 Malian soldiers killed": counts of groups, not totals
         for (c1, k1), (c2, k2) in pairwise(fatal):
             if re.fullmatch(r"\s*(?:[\w'’-]+\s+){1,4}(?:and|,)\s*", text[c1.number_end : c2.start]):
@@ -907,6 +1155,24 @@ class ReportExtractor:
             )
             target.add_participant(Participant(ent, role, s.evidence(), "count.breakdown.role"))
         st.pending_roles.clear()
+
+    def _single_victim(self, text: str, right_verb: re.Pattern[str], verbs: str) -> Count | None:
+        """ "a man was shot and killed", "gunmen killed a villager": one dead, no number
+        (``fatality_single`` in loaders/text/events.yaml)."""
+        for m in self._single_rx.finditer(text):
+            after = re.split(r"[.;:]|,\s", text[m.end() :], maxsplit=1)[0]
+            before = text[: m.start()]
+            if right_verb.match(after) or re.search(
+                rf"\b(?:{verbs}|killing|shot dead|shot and killed|beat to death)\s+$", before, re.I
+            ):
+                a, b = m.span("art")
+                return Count(a, b, m.group("art"), 1, "exact", number_end=b)
+        # "... attacked the prayer leader, killing him"
+        him = _PRONOUN.search(text)
+        if him:
+            a, b = him.span(1)
+            return Count(a, b, him.group(1), 1, "exact", number_end=b)
+        return None
 
     def _count_claim(
         self,
@@ -1071,6 +1337,42 @@ class _State:
                     continue
             return ev
         return None
+
+
+_PRONOUN = re.compile(r"\b(?:killing|killed|shot dead|murdered|executed)\s+(him|her)\b")
+
+
+# -- sentence-opening dates ---------------------------------------------------------------
+# "On 8 June 2022, in Villa Yapacani (Santa Cruz), residents staged a demonstration": a date
+# that opens the sentence (after an optional label such as "Property destruction:" and a
+# preposition), followed by a comma (an "(as reported)" aside may come between), sets the
+# time of everything the sentence tells, however far the event cue is from it.
+_OPENER_BEFORE = re.compile(
+    r"^\s*(?:[A-Z][A-Za-z /&-]{0,40}:\s+)?(?:(?:on|around|about|or|between|during|in|by|"
+    r"overnight|as reported|the (?:week|weekend|night|morning|evening) of|early|late)\s+)*$",
+    re.I,
+)
+_OPENER_AFTER = re.compile(r"^\s*(?:\([^()]{0,40}\)\s*)?,")
+
+
+_MONTH_RX = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\d", re.I)
+
+
+def _explicit(d: DateMention) -> bool:
+    """A date written with a number or a month ("21 November"), not a deictic word
+    ("overnight", "today") resolved against the report date."""
+    return bool(_MONTH_RX.search(d.text))
+
+
+def _opening_date(text: str, dates: list[DateMention]) -> DateMention | None:
+    """The absolute date that opens a sentence ("On 8 June 2022, ..."), if any."""
+    for d in dates:
+        if d.relation != "absolute" or not d.value:
+            continue
+        if _OPENER_BEFORE.match(text[: d.start]) and _OPENER_AFTER.match(text[d.end :]):
+            return d
+        return None
+    return None
 
 
 def _group(m: re.Match[str], name: str) -> str | None:

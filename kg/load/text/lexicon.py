@@ -78,6 +78,10 @@ class Trigger:
     phrase: str
     pos: str  # "verb" | "noun"
     active_only: bool = False
+    #: an actor must do it (active voice, named before the cue); no target needed
+    needs_actor: bool = False
+    #: ... and that actor is not an armed one ("Wagner marched on Moscow" is no protest)
+    civil: bool = False
 
 
 @dataclass
@@ -86,6 +90,18 @@ class GenericRule:
     classes: list[str]
     prefer_focus: bool = False
     bare: bool = False
+
+
+@dataclass
+class CollectiveRule:
+    """Unnamed people of one kind ("protesters", "unidentified gunmen"): their entity is
+    ``name`` with ``{country}`` filled in, or ``unknown`` when no country is known."""
+
+    kind: str
+    name: str
+    unknown: str
+    cls: str
+    heads: list[str]
 
 
 @dataclass
@@ -104,6 +120,9 @@ class Lexicon:
     fatality_verbs: list[str] = field(default_factory=list)
     fatality_nouns: list[str] = field(default_factory=list)
     fatality_lead: list[str] = field(default_factory=list)
+    fatality_single: list[str] = field(default_factory=list)
+    #: labels opening a dataset note ("Property destruction: ...") -> event class
+    note_labels: dict[str, str] = field(default_factory=dict)
     generic: list[GenericRule] = field(default_factory=list)
     titles: list[str] = field(default_factory=list)
     person_cues: list[str] = field(default_factory=list)
@@ -111,6 +130,9 @@ class Lexicon:
     unit_heads: list[str] = field(default_factory=list)
     connectors: set[str] = field(default_factory=set)
     stopwords: set[str] = field(default_factory=set)
+    collective: list[CollectiveRule] = field(default_factory=list)
+    #: event family or role -> the collective kind people in it stand for
+    collective_roles: dict[str, str] = field(default_factory=dict)
 
 
 def _need(d: dict[str, Any], key: str, where: str) -> Any:
@@ -206,7 +228,14 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
         for pos, key in (("verb", "verbs"), ("noun", "nouns")):
             for phrase in item.get(key) or []:
                 lex.triggers.append(
-                    Trigger(etype, str(phrase).lower(), pos, bool(item.get("active_only")))
+                    Trigger(
+                        etype,
+                        str(phrase).lower(),
+                        pos,
+                        bool(item.get("active_only")),
+                        bool(item.get("needs_actor") or item.get("civil")),
+                        bool(item.get("civil")),
+                    )
                 )
     # longest phrases first, so "drone strike" wins over "strike"
     lex.triggers.sort(key=lambda t: -len(t.phrase))
@@ -220,6 +249,14 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
     lex.fatality_verbs = [str(x).lower() for x in ev.get("fatality_verbs") or []]
     lex.fatality_nouns = [str(x).lower() for x in ev.get("fatality_nouns") or []]
     lex.fatality_lead = [str(x).lower() for x in ev.get("fatality_lead") or []]
+    lex.fatality_single = [str(x).lower() for x in ev.get("fatality_single") or []]
+    for label, cls in (ev.get("note_labels") or {}).items():
+        if label == "__line__":
+            continue
+        w = str(folder / "events.yaml")
+        if cls not in _classes(o, [cls], w) or not o.is_a(cls, "Event"):
+            raise LoaderError(f"note_labels: {cls} is not an event class", path=w)
+        lex.note_labels[str(label).lower()] = str(cls)
 
     mn = read("mentions.yaml")
     for item in _need(mn, "generic", str(folder / "mentions.yaml")):
@@ -241,6 +278,31 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
     lex.unit_heads = [str(t).lower() for t in mn.get("unit_heads") or []]
     lex.connectors = {str(t).lower() for t in mn.get("connectors") or []}
     lex.stopwords = {str(t) for t in mn.get("stopwords") or []}
+    for item in mn.get("collective") or []:
+        w = where("mentions.yaml", item)
+        name = str(_need(item, "name", w))
+        if "{country}" not in name:
+            raise LoaderError("a collective 'name' needs {country}", path=w)
+        lex.collective.append(
+            CollectiveRule(
+                kind=str(_need(item, "kind", w)),
+                name=name,
+                unknown=str(_need(item, "unknown", w)),
+                cls=_classes(o, [_need(item, "class", w)], w)[0],
+                heads=[str(h) for h in _need(item, "heads", w)],
+            )
+        )
+    kinds = {c.kind for c in lex.collective}
+    roles = mn.get("collective_roles") or {}
+    for key, kind in roles.items():
+        if key == "__line__":
+            continue
+        if kind not in kinds:
+            raise LoaderError(
+                f"collective_roles: unknown kind {kind!r} (valid: {', '.join(sorted(kinds))})",
+                path=w,
+            )
+        lex.collective_roles[str(key)] = str(kind)
     return lex
 
 

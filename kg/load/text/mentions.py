@@ -10,6 +10,7 @@ the nearest fitting actor or left out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
@@ -67,18 +68,43 @@ class DocMentions:
     focus_state: str | None = None
     inferred: list[tuple[str, str, int, str]] = field(default_factory=list)
     # (subject IRI, object IRI, sentence, rule) for partOf facts implied by resolution
+    #: places written with the areas they are in ("Minakulu (Oyam, Northern)")
+    located: set[str] = field(default_factory=set)
+    #: notes: a landmark -> the town written after it ("the City Hall (Daejeon - Seo)")
+    area_of: dict[str, str] = field(default_factory=dict)
+    #: notes: places a note says it is "coded to"
+    coded: set[str] = field(default_factory=set)
+    #: collective actors found ("Protesters (Uganda)"): IRI -> (kind, state IRI or None)
+    collective: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+
+    #: mentions by sentence, built by :meth:`index_sentences` once the list is complete
+    _by_sentence: dict[int, list[Mention]] | None = field(default=None, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def in_sentence(self, i: int) -> list[Mention]:
+        if self._by_sentence is not None and self._indexed == len(self.mentions):
+            return list(self._by_sentence.get(i, ()))
         return [m for m in self.mentions if m.sentence == i]
+
+    def index_sentences(self) -> None:
+        """Index the mentions by sentence (one pass), so that :meth:`in_sentence` does not
+        scan them all each time; a list that changes length afterwards is scanned again."""
+        self._by_sentence = {}
+        for m in self.mentions:
+            self._by_sentence.setdefault(m.sentence, []).append(m)
+        self._indexed = len(self.mentions)
 
 
 class MentionFinder:
     """Finds and resolves the mentions of one document."""
 
-    def __init__(self, resolver: Resolver, lex: Lexicon, o: Ontology):
+    def __init__(self, resolver: Resolver, lex: Lexicon, o: Ontology, *, notes: bool = False):
         self.r = resolver
         self.lex = lex
         self.o = o
+        # dataset notes (ACLED's): collective actors ("protesters", "gunmen"), landmarks with
+        # their town in parentheses, "coded to <place>"
+        self.notes = notes
         self._titles = sorted({t.lower() for t in lex.titles}, key=len, reverse=True)
         generic_heads: list[tuple[str, int]] = []
         for gi, g in enumerate(lex.generic):
@@ -99,6 +125,24 @@ class MentionFinder:
             re.IGNORECASE,
         )
         self._generic_index = {h.lower(): gi for h, gi in reversed(generic_heads)}
+        # collective actors: every head of every rule, longest first
+        coll = sorted(
+            ((h, ci) for ci, c in enumerate(lex.collective) for h in c.heads),
+            key=lambda x: -len(x[0]),
+        )
+        self._collective_index = {h.lower(): ci for h, ci in reversed(coll)}
+        self._collective_rx = (
+            re.compile(
+                r"\b(?:"
+                + "|".join(
+                    f"(?-i:{re.escape(h)})" if h.isupper() else re.escape(h) for h, _ in coll
+                )
+                + r")\b",
+                re.IGNORECASE,
+            )
+            if coll
+            else None
+        )
 
     # -- entities ---------------------------------------------------------------------------
     def _ref_entity(self, dm: DocMentions, eid: str, text: str) -> str:
@@ -135,11 +179,14 @@ class MentionFinder:
             self._unknown(dm, text, toks[i], i, taken, noninitial_caps, lower_words, a)
             self._demonyms(dm, toks[i], i, taken)
         dm.mentions.sort(key=lambda m: m.start)
+        self._admin_hierarchy(dm, text)
         self._alias_parentheses(dm, text)
         dm.focus_state = self._focus(dm, text)
         self._bare_institutions(dm, text, sentences)
         self._generics(dm, text, sentences)
+        self._collectives(dm, text, sentences)
         dm.mentions.sort(key=lambda m: m.start)
+        dm.index_sentences()
         return dm
 
     def _names(
@@ -253,7 +300,19 @@ class MentionFinder:
         n = len(toks)
         while j < n:
             t = toks[j]
-            if not t.cap or _overlaps(t.start, t.end, taken) or self._is_stop(t):
+            if not t.cap or _overlaps(t.start, t.end, taken):
+                j += 1
+                continue
+            # "West Bank", "Northern Cape", "South Korea": a compass word starts a name when
+            # a capitalised word (not a stop word, not a known name) follows it
+            if self._is_stop(t) and not (
+                t.text in _COMPASS
+                and j + 1 < n
+                and text[t.end : toks[j + 1].start] == " "
+                and toks[j + 1].cap
+                and not self._is_stop(toks[j + 1])
+                and not _overlaps(toks[j + 1].start, toks[j + 1].end, taken)
+            ):
                 j += 1
                 continue
             k = j + 1
@@ -322,13 +381,28 @@ class MentionFinder:
     ) -> None:
         a, b = span[0].start, span[-1].end
         area = re.match(
-            r" (region|province|district|county|oblast|governorate)\b", text[b : b + 16]
+            r" (region|province|district|county|oblast|governorate"
+            # admin units of ACLED-style notes ("Minakulu sub-county", "Kani township")
+            r"|sub-county|subcounty|township|municipality|parish|rayon|raion|hromada|"
+            r"tehsil|upazila|prefecture|department|commune|sub-district|subdistrict|"
+            r"neighborhood|neighbourhood|locality|barangay|ward)\b",
+            text[b : b + 16],
         )
         if area:
             b += area.end()
         name = text[a:b]
         before = text[max(0, a - 40) : a].lower()
         cls = "Region" if area else self._guess_class(name, before, span)
+        # "at Houthi positions", "near PKK fighters": the name of those who hold them
+        if cls == "Settlement" and re.match(
+            r" (?:positions?|forces|fighters|militants|troops|soldiers|members|supporters|"
+            r"militia|militiamen|rebels)\b",
+            text[b : b + 14],
+        ):
+            cls = "Actor"
+        # "Kyun Hpyar village", "Salem city": a settlement named by the words before
+        if not area and re.match(r" (?:village|town|city|hamlet|settlement)\b", text[b : b + 12]):
+            cls = "Settlement"
         if person and cls not in ("GovernmentBody", "IntelligenceAgency", "StateForce"):
             cls = "Person"
         # a surname alone refers to a person already named in full
@@ -391,6 +465,8 @@ class MentionFinder:
             if x.entity == y.entity or x.entity is None or y.entity is None:
                 continue
             ex, ey = dm.entities.get(x.entity), dm.entities.get(y.entity)
+            if ex and self.o.is_a(ex.type, "Place"):
+                continue  # "Villa Yapacani (Santa Cruz)": the area it is in, not an alias
             if ex and ey and not ey.resolved:
                 ex.add_mention(y.text)
                 self._repoint(dm, y.entity, x.entity)
@@ -398,7 +474,183 @@ class MentionFinder:
                 ey.add_mention(x.text)
                 self._repoint(dm, x.entity, y.entity)
 
+    # -- admin hierarchy ----------------------------------------------------------------------
+    _AREA_END = re.compile(
+        r"\s*(?:[,.;:)]|$|\s(?:as|and|on|in|at|where|after|while|during|when|near)\b)"
+    )
+
+    def _admin_hierarchy(self, dm: DocMentions, text: str) -> None:
+        """The areas written after a place ("in Minakulu (Oyam, Northern)", "in Rafael
+        Delgado, Veracruz, ...", "near Metolkine, Luhansk") are places too (regions), not
+        actors or people; a known area with a country gives the place its country."""
+        self._joined_places(dm, text)
+        if self.notes:
+            self._coded_places(dm, text)
+        ms = dm.mentions
+        for k, x in enumerate(ms):
+            ent = dm.entities.get(x.entity or "")
+            areas: list[Mention] = []
+            paren = re.match(r"\s*\(([^()]{1,150})\)", text[x.end :])
+            if self.notes and ent is not None and paren and self._landmark(dm, x, ent, paren, k):
+                continue
+            if ent is None or not self.o.is_a(ent.type, "Place") or ent.type == "State":
+                # "the tribunal of Settat (Settat, Casablanca-Settat)": an unknown name
+                # followed by an admin hierarchy (two names or more) is a place; so is, in
+                # notes, "shelled Pokrovske, Donetsk." (a verb's object, then its area)
+                if (
+                    ent is None
+                    or ent.resolved
+                    or x.kind != "unknown"
+                    or is_acronym(x.text)
+                    or not (
+                        (paren and "," in paren.group(1))
+                        or (self.notes and self._town_area(dm, text, x, k))
+                    )
+                ):
+                    continue
+                new = self._new_entity(dm, ent.label, "Settlement", x.text)
+                self._repoint(dm, ent.id, new)
+                ent = dm.entities[new]
+            if paren:
+                a, b = x.end + paren.start(1), x.end + paren.end(1)
+                areas = [y for y in ms[k + 1 :] if a <= y.start and y.end <= b]
+            elif re.search(
+                r"\b(?:in|near|at|outside|around|of)\s+$", text[max(0, x.start - 8) : x.start]
+            ) or (self.notes and self._town_area(dm, text, x, k)):
+                end = x.end
+                for y in ms[k + 1 :]:
+                    if not re.fullmatch(r",\s+", text[end : y.start]):
+                        break
+                    if not self._AREA_END.match(text[y.end : y.end + 12]):
+                        break
+                    areas.append(y)
+                    end = y.end
+            if areas:
+                dm.located.add(ent.id)
+            for y in areas:
+                ey = dm.entities.get(y.entity or "")
+                if ey is None or y.kind == "demonym":
+                    continue
+                if ey.type == "State" or (self.o.is_a(ey.type, "Place") and ey.country):
+                    if not ent.resolved and not ent.country:
+                        ent.country = ey.id if ey.type == "State" else ey.country
+                    continue
+                if ey.resolved or y.kind != "unknown" or self.o.is_a(ey.type, "Place"):
+                    continue
+                new = self._new_entity(dm, ey.label, "Region", y.text)
+                self._repoint(dm, ey.id, new)
+
+    def _landmark(
+        self, dm: DocMentions, x: Mention, ent: Entity, paren: re.Match[str], k: int
+    ) -> bool:
+        """Notes: "the Atomic Bomb Dome (Hiroshima, Hiroshima)", "the City Hall (Daejeon -
+        Seo)": a site, or an unknown name, with its town first in the parentheses after it;
+        the town is where the site is (``area_of``)."""
+        site = ent.type == "Site" or (
+            not ent.resolved and x.kind == "unknown" and not self.o.is_a(ent.type, "Place")
+        )
+        if not site or is_acronym(x.text):
+            return False
+        a, b = x.end + paren.start(1), x.end + paren.end(1)
+        areas = [y for y in dm.mentions[k + 1 :] if a <= y.start and y.end <= b]
+        areas = [y for y in areas if y.kind != "demonym" and y.entity in dm.entities]
+        if not areas:
+            return False
+        first = dm.entities[areas[0].entity or ""]
+        town = first.type == "Settlement" or (
+            not first.resolved and areas[0].kind == "unknown" and not is_acronym(areas[0].text)
+        )
+        if not town or first.type == "State" or (ent.type != "Site" and len(areas) < 2):
+            return False
+        if first.type != "Settlement":
+            new = self._new_entity(dm, first.label, "Settlement", areas[0].text)
+            if new == first.id:
+                first.type = "Settlement"  # an area named like a town: the town
+            else:
+                self._repoint(dm, first.id, new)
+                first = dm.entities[new]
+        dm.area_of[ent.id] = first.id
+        dm.located.add(first.id)
+        for y in areas[1:]:
+            ey = dm.entities.get(y.entity or "")
+            if ey is not None and not ey.resolved and not self.o.is_a(ey.type, "Place"):
+                self._repoint(dm, ey.id, self._new_entity(dm, ey.label, "Region", y.text))
+        return True
+
+    def _town_area(self, dm: DocMentions, text: str, x: Mention, k: int) -> bool:
+        """ "shelled Pokrovske, Donetsk.", "towards Bakhmut, Donetsk region": after a verb or a
+        preposition, an unknown name, a comma and one more name closing the clause."""
+        if not re.search(
+            r"(?:\b[a-z]+ed|\b(?:at|on|over|towards?|of|near|in|into|from))\s+(?:the\s+)?$",
+            text[max(0, x.start - 16) : x.start],
+        ):
+            return False
+        nxt = dm.mentions[k + 1] if k + 1 < len(dm.mentions) else None
+        return bool(
+            nxt is not None
+            and re.fullmatch(r",\s+", text[x.end : nxt.start])
+            and nxt.kind in ("unknown", "name")
+            and self._AREA_END.match(text[nxt.end : nxt.end + 12])
+        )
+
+    def _coded_places(self, dm: DocMentions, text: str) -> None:
+        """Notes: "in Idi-Ori, coded to Akomoje", "(coded as Myawaddy)": the place the note
+        says its event is coded to."""
+        for m in list(dm.mentions):
+            before = text[max(0, m.start - 20) : m.start]
+            if not re.search(r"\bcoded\s+(?:to|as|at)\s+(?:the\s+)?$", before, re.I):
+                continue
+            ent = dm.entities.get(m.entity or "")
+            if ent is None or ent.type == "State":
+                continue
+            if not self.o.is_a(ent.type, "Place"):
+                if ent.resolved:
+                    continue
+                new = self._new_entity(dm, ent.label, "Settlement", m.text)
+                self._repoint(dm, ent.id, new)
+                ent = dm.entities[new]
+            dm.coded.add(ent.id)
+
+    _DISTRICT = re.compile(r" - ((?:[A-Z][\w'’.-]*|\d+)(?: (?:[A-Z][\w'’.-]*|\d+|de|do|da))*)")
+
+    def _joined_places(self, dm: DocMentions, text: str) -> None:
+        """ "in Tokyo - Chiyoda", "Los Angeles - Central", "Tehran - District 11": a city
+        and its district written as one place name; the parts become one place."""
+        ms = dm.mentions
+        k = 0
+        while k < len(ms):
+            x = ms[k]
+            ex = dm.entities.get(x.entity or "")
+            mt = self._DISTRICT.match(text, x.end)
+            k += 1
+            if (
+                mt is None
+                or ex is None
+                or x.kind not in ("unknown", "name")
+                or not (self.o.is_a(ex.type, "Place") or not ex.resolved)
+                or ex.type == "State"
+                or not re.search(
+                    r"(?:\b(?:in|at|near|of|outside|to|from|towards|through)\s+|\()$",
+                    text[max(0, x.start - 12) : x.start],
+                )
+            ):
+                continue
+            end = mt.end()
+            inside = [y for y in ms[k:] if y.start < end]
+            if any(y.kind != "unknown" or dm.entities[y.entity or ""].resolved for y in inside):
+                continue  # the part after the dash is a known name
+            surface = text[x.start : end]
+            iri = self._new_entity(dm, surface, "Settlement", surface)
+            dm.entities[iri].country = ex.country if ex.resolved else None
+            ms[k - 1] = Mention(x.start, end, surface, "unknown", iri, x.sentence, "Settlement")
+            del ms[k : k + len(inside)]
+            for old in [ex] + [dm.entities[y.entity or ""] for y in inside]:
+                if not old.resolved and not any(m.entity == old.id for m in ms):
+                    dm.entities.pop(old.id, None)
+
     def _repoint(self, dm: DocMentions, old: str, new: str) -> None:
+        if old == new:
+            return
         for m in dm.mentions:
             if m.entity == old:
                 m.entity = new
@@ -460,11 +712,22 @@ class MentionFinder:
 
     def _generics(self, dm: DocMentions, text: str, sentences: list[tuple[int, int]]) -> None:
         lex = self.lex
-        names = [m for m in dm.mentions if m.kind != "demonym"]
-        taken = [(m.start, m.end) for m in names]
+        names = [m for m in dm.mentions if m.kind != "demonym"]  # sorted by start
+        taken = _Spans([(m.start, m.end) for m in names])
+        starts = [m.start for m in names]
+        demonyms: dict[int, Mention] = {}
+        states: dict[int, Mention] = {}
+        for x in dm.mentions:
+            if x.kind == "demonym":
+                demonyms.setdefault(x.start, x)
+        for x in names:
+            if x.cls == "State":
+                states.setdefault(x.end, x)
         found: list[tuple[int, int, str, int, Mention | None]] = []
         blocked: list[tuple[int, int]] = []  # descriptors of names: no shorter head inside
         for a, b in sentences:
+            # spans found in earlier sentences end before this one starts
+            first_found, first_blocked = len(found), len(blocked)
             for m in self._generic_rx.finditer(text, a, b):
                 head = m.group("head")
                 gi = self._generic_index[head.lower()]
@@ -472,29 +735,14 @@ class MentionFinder:
                 dem = None
                 s = m.start()
                 if m.group("dem"):
-                    dem_m = next(
-                        (
-                            x
-                            for x in dm.mentions
-                            if x.kind == "demonym" and x.start == m.start("dem")
-                        ),
-                        None,
-                    )
+                    dem_m = demonyms.get(m.start("dem"))
                     if dem_m is None:
                         s = m.start("adj") if m.group("adj") else hs
                         if m.group("det") and not m.group("adj"):
                             continue
                     dem = dem_m
                 if dem is None and not m.group("det"):
-                    poss = next(
-                        (
-                            x
-                            for x in names
-                            if x.cls == "State"
-                            and re.fullmatch(r"['’]s\s+", text[x.end : m.start()])
-                        ),
-                        None,
-                    )
+                    poss = _possessor(states, text, m.start())
                     if poss is not None:
                         dem = Mention(
                             poss.start,
@@ -525,13 +773,17 @@ class MentionFinder:
                     or (lex.generic[gi].bare and (head.isupper() or m.group(0).endswith("s")))
                 ):
                     continue
-                if _overlaps(s, he, taken) or _overlaps(
-                    hs, he, [(f[0], f[1]) for f in found] + blocked
+                if taken.overlaps(s, he) or _overlaps(
+                    hs, he, [(f[0], f[1]) for f in found[first_found:]] + blocked[first_blocked:]
                 ):
                     continue
                 # a descriptor next to a name ("the group JNIM", "Wagner fighters")
-                nxt = next((x for x in names if x.start >= he), None)
-                prv = next((x for x in reversed(names) if x.end <= s), None)
+                k = bisect_left(starts, he)
+                nxt = names[k] if k < len(names) else None
+                j = bisect_right(starts, s) - 1  # the last name before s that ends by s
+                while j >= 0 and names[j].end > s:
+                    j -= 1
+                prv = names[j] if j >= 0 else None
                 if nxt and re.fullmatch(r"[\s\"“'’]*(?:,\s+(?:the\s+)?)?", text[he : nxt.start]):
                     blocked.append((hs, he))
                     continue
@@ -540,8 +792,11 @@ class MentionFinder:
                     continue
                 found.append((s, he, m.group(0)[s - m.start() :], gi, dem))
         found.sort()
+        sentence_starts = [a for a, _ in sentences]
         for s, e, surface, gi, dem in found:
-            i = next(k for k, (a, b) in enumerate(sentences) if a <= s < b)
+            i = bisect_right(sentence_starts, s) - 1
+            if not (i >= 0 and sentences[i][0] <= s < sentences[i][1]):
+                i = next(k for k, (a, b) in enumerate(sentences) if a <= s < b)
             iri = self._resolve_generic(dm, gi, dem, s)
             if iri is None:
                 continue
@@ -553,8 +808,8 @@ class MentionFinder:
             ent.add_mention(surface, generic=True)
             if dem is not None and dem in dm.mentions and dem.kind == "demonym":
                 dm.mentions.remove(dem)
-            dm.mentions.append(Mention(s, e, surface, "generic", iri, i, ent.type))
-            dm.mentions.sort(key=lambda m: m.start)
+            # where a stable sort after appending would put it: the list stays sorted
+            insort(dm.mentions, Mention(s, e, surface, "generic", iri, i, ent.type), key=_start)
 
     def _resolve_generic(
         self, dm: DocMentions, gi: int, dem: Mention | None, pos: int
@@ -583,6 +838,86 @@ class MentionFinder:
                 continue
             best = m
         return best.entity if best else None
+
+    # -- collective actors (loaders/text/mentions.yaml, collective) ---------------------------
+    def collective_iri(
+        self, dm: DocMentions, kind: str, state: str | None, text: str | None = None
+    ) -> str:
+        """The entity of the collective actor ``kind`` of ``state`` ("Protesters (Uganda)"),
+        added to the document; without a state, the kind's country-less name."""
+        rule = next(c for c in self.lex.collective if c.kind == kind)
+        st = dm.entities.get(state or "") if state else None
+        if st is None and state and state.rsplit("/", 1)[-1] in self.r.ref.entities:
+            st = self.r.entity(state.rsplit("/", 1)[-1])
+        name = rule.name.format(country=st.label) if st is not None else rule.unknown
+        ref = self.r.lookup(name)
+        if ref is not None and self.o.is_a(ref.type, "Actor"):
+            iri = self._ref_entity(dm, ref.id.rsplit("/", 1)[-1], text or name)
+        else:
+            iri = self._new_entity(dm, name, rule.cls, text or name)
+            if st is not None:
+                dm.entities[iri].country = st.id
+        if text:
+            dm.entities[iri].add_mention(text, generic=True)
+        dm.collective[iri] = (kind, st.id if st is not None else None)
+        return iri
+
+    def _collectives(self, dm: DocMentions, text: str, sentences: list[tuple[int, int]]) -> None:
+        """Unnamed people ("protesters", "unidentified gunmen", "a man"): the collective actor
+        of their kind and of the report's country (a demonym before them names another)."""
+        if self._collective_rx is None or not self.notes:
+            return
+        names = [m for m in dm.mentions if m.kind != "demonym"]
+        taken = [(m.start, m.end) for m in names]
+        for i, (a, b) in enumerate(sentences):
+            for m in self._collective_rx.finditer(text, a, b):
+                hs, he = m.span()
+                if _overlaps(hs, he, taken):
+                    continue
+                head = m.group(0)
+                # "police station", "army base", "youth council": the head is a modifier
+                nxt_word = re.match(r"\s+([a-z][a-z-]*)\b", text[he : he + 30])
+                if head.lower() in _ATTRIBUTIVE and nxt_word and _modifies(nxt_word.group(1)):
+                    continue
+                # "JNIM gunmen", "PTI activists": a description of the name before it; but
+                # "Palestinian rioters": a nationality the reference does not know
+                prv = next((x for x in reversed(names) if x.end <= hs), None)
+                adjective = None
+                if prv and re.fullmatch(r"[\s\"”'’-]*", text[prv.end : hs]):
+                    ent = dm.entities.get(prv.entity or "")
+                    if not (
+                        prv.kind == "unknown"
+                        and ent is not None
+                        and not ent.resolved
+                        and re.fullmatch(r"[A-Z][a-z]+(?:an|ese|ish|i)", prv.text)
+                        and text[prv.end : hs] == " "
+                    ):
+                        continue
+                    adjective = prv
+                # "members of the PTI": the name after it is the actor
+                nxt = next((x for x in names if x.start >= he), None)
+                if nxt and re.fullmatch(r"\s+of\s+(?:the\s+)?", text[he : nxt.start]):
+                    continue
+                kind = self.lex.collective[self._collective_index[head.lower()]].kind
+                dem = next(
+                    (x for x in dm.mentions if x.kind == "demonym" and 0 < hs - x.end <= 1),
+                    None,
+                )
+                state = dem.entity if dem is not None else dm.focus_state
+                if adjective is not None:  # of a country the reference does not know
+                    state = None
+                start = next((x.start for x in (dem, adjective) if x is not None), hs)
+                surface = text[start:he]
+                iri = self.collective_iri(dm, kind, state, surface)
+                if dem is not None:
+                    dm.mentions.remove(dem)
+                if adjective is not None:
+                    dm.mentions.remove(adjective)
+                    if not any(x.entity == adjective.entity for x in dm.mentions):
+                        dm.entities.pop(adjective.entity or "", None)
+                cls = dm.entities[iri].type
+                dm.mentions.append(Mention(start, he, surface, "collective", iri, i, cls))
+                taken.append((start, he))
 
 
 def _is_number_word(word: str) -> bool:
@@ -676,6 +1011,27 @@ _FUNCTION_WORDS = {
 }
 
 
+_COMPASS = {"North", "South", "East", "West", "Northern", "Southern", "Eastern", "Western"}
+_COMPASS |= {"Central", "Upper", "Lower"}
+
+#: collective heads that are often modifiers: "police station", "army base", "youth council"
+_ATTRIBUTIVE = {
+    "police",
+    "army",
+    "military",
+    "youth",
+    "student",
+    "worker",
+    "farmer",
+    "civilian",
+    "teacher",
+    "trader",
+    "merchant",
+    "driver",
+    "community members",
+}
+
+
 def _modifies(word: str) -> bool:
     """Whether ``word`` after a generic head makes the head a modifier ("military presence"),
     rather than a verb or a function word following the head ("the army attacked")."""
@@ -689,6 +1045,38 @@ _NOT_ADJ = _FUNCTION_WORDS | {"the", "a", "an", "this", "who", "which"}
 
 def _overlaps(a: int, b: int, spans: list[tuple[int, int]]) -> bool:
     return any(a < y and x < b for x, y in spans)
+
+
+def _start(m: Mention) -> int:
+    return m.start
+
+
+class _Spans:
+    """Fixed spans answering :func:`_overlaps` in O(log n): sorted by start, with the
+    largest end so far."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        spans = sorted(spans)
+        self.starts = [x for x, _ in spans]
+        self.reach: list[int] = []
+        top = -1
+        for _, y in spans:
+            top = max(top, y)
+            self.reach.append(top)
+
+    def overlaps(self, a: int, b: int) -> bool:
+        k = bisect_left(self.starts, b)  # the spans that start before b...
+        return k > 0 and self.reach[k - 1] > a  # ...one of which ends after a
+
+
+def _possessor(states: dict[int, Mention], text: str, at: int) -> Mention | None:
+    """The state named just before ``'s`` and the spaces that end at ``at`` ("Mali's army")."""
+    k = at
+    while k > 0 and text[k - 1].isspace():
+        k -= 1
+    if k == at or k < 2 or text[k - 1] != "s" or text[k - 2] not in "'’":
+        return None
+    return states.get(k - 2)
 
 
 def _after_quote_start(text: str, t: Token) -> bool:

@@ -53,6 +53,8 @@ _ABBREV = {
     "prof",
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|\n\s*\n")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_NON_SPACE = re.compile(r"\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|['’]s\b", re.UNICODE)
 
 
@@ -63,17 +65,22 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     n = len(text)
     for m in _BOUNDARY.finditer(text):
         end = m.end()
-        chunk = text[start:end]
         if m.group().startswith("."):
-            word = re.search(r"([\w.]+)\.$", text[start : m.start() + 1])
-            if word and word.group(1).lower().rstrip(".") in _ABBREV:
+            # the word before the period (what r"([\w.]+)\.$" finds in text[start:m.start()+1]),
+            # read backwards: not a search from the sentence start, which grows while periods
+            # are passed over
+            k = m.start()
+            while k > start and (text[k - 1] == "." or text[k - 1].isalnum() or text[k - 1] == "_"):
+                k -= 1
+            word = text[k : m.start()]
+            if word and word.lower().rstrip(".") in _ABBREV:
                 continue
-            if word and len(word.group(1)) == 1 and word.group(1).isupper():
+            if word and len(word) == 1 and word.isupper():
                 continue  # an initial: "J. Smith"
-        nxt = text[end:].lstrip()
-        if nxt and nxt[0].islower() and not m.group().startswith("\n"):
+        nxt = _NEXT_CHAR.match(text, end)  # not text[end:].lstrip(): a copy per sentence
+        if nxt and nxt.group(1).islower() and not m.group().startswith("\n"):
             continue
-        if chunk.strip():
+        if _NON_SPACE.search(text, start, end):
             spans.append(_trim(text, start, end))
         start = end
     if start < n and text[start:].strip():
