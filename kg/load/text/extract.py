@@ -55,6 +55,26 @@ _NOT_ACTOR_BEFORE = re.compile(
     re.I,
 )
 _ACTOR_CLASSES = ("Actor",)
+# "members of the Gran Grif gang killed ...": the group is who acted
+_MEMBERS_OF = re.compile(
+    r"\b(?:[Mm]embers|[Ff]ighters|[Mm]ilitants|[Ee]lements|[Gg]unmen|[Cc]ombatants|[Ff]orces|"
+    r"[Uu]nits|[Mm]en|[Rr]ecruits|[Ll]oyalists)\s+(?:of|from|loyal to)\s+(?:the\s+)?"
+    rf"(?={OPEN})"
+)
+_VICTIM_COUNT = re.compile(
+    r"\s+(?:at\s+least\s+|more\s+than\s+|over\s+|some\s+|about\s+|around\s+|nearly\s+|"
+    r"almost\s+|up\s+to\s+|an\s+estimated\s+|as\s+many\s+as\s+)?"
+    r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+    r"thirty|forty|fifty|a\s+hundred|dozens|scores|hundreds|several|many|a\s+(?:man|woman|"
+    r"civilian|soldier|villager|child|boy|girl|farmer|herder|trader|policeman|gendarme))\b",
+    re.I,
+)
+_RANK = re.compile(
+    r"\b(?:(?:Field |Air )?Marshal|(?:Lieutenant |Lt\.? |Major |Brigadier |Maj\.? )?General|Gen\.?"
+    r"|(?:Lieutenant |Lt\.? )?Colonel|Col\.?|Major|Maj\.?|Captain|Capt\.?|Lieutenant|Lt\.?"
+    r"|Sergeant|Sgt\.?|(?:Vice |Rear )?Admiral|Commander|Mr\.?|Mrs\.?|Ms\.?|Dr\.?)\s+"
+    rf"(?={OPEN})"
+)
 # -- what is not asserted (issue #7) ---------------------------------------------------------
 # A fact is read only from words that assert it. Negated ("did not attack", "is not an
 # affiliate", "never provided"), modal or future ("could attack", "may become", "will sever"),
@@ -227,6 +247,11 @@ class ReportExtractor:
         new = re.sub(rf"{OPEN}(\d+){CLOSE}\s*\(\s*{OPEN}(\d+){CLOSE}\s*\)", collapse, tpl)
         if new != tpl:
             tpl, pos = _realign(tpl, new, pos)
+        # ranks and honorifics before a person are not part of what is said about them:
+        # "led by General Mohamed Hamdan Dagalo" reads as "led by {S}"
+        new = _MEMBERS_OF.sub("", _RANK.sub("", tpl))
+        if new != tpl:
+            tpl, pos = _realign(tpl, new, pos)
         new = re.sub(rf"\b[Tt]he (?={OPEN})", "", tpl)
         if new != tpl:
             tpl, pos = _realign(tpl, new, pos)
@@ -297,7 +322,7 @@ class ReportExtractor:
                 return word, factor
         return None, 1.0
 
-    def _unasserted_at(self, s: _Sentence, start: int, end: int) -> bool:
+    def _unasserted_at(self, s: _Sentence, start: int, end: int, lead_up: bool = True) -> bool:
         """Whether the cue at ``start:end`` of the template is negated, modal, conditional or
         denied: its own words, and the words of its clause before it, up to the nearest
         mention or six words (so "the group, which did not exist then, attacked" is a fact
@@ -316,6 +341,8 @@ class ReportExtractor:
             re.search(rf"\b{re.escape(w)}\b", before, re.I)
             for w in ("denied", "denies", "deny", "denying")
         )
+        if not lead_up:  # the cue's own words only ("..., an allegation Kigali rejects")
+            return _unasserted(inner)
         return bool(opener) or denial or _unasserted(lead) or _unasserted(inner)
 
     def _suppressed_clauses(self, s: _Sentence) -> list[tuple[int, int]]:
@@ -433,10 +460,15 @@ class ReportExtractor:
                     continue
                 # "has not claimed", "it was not clear whether X claimed", "did X deny ...?"
                 # (a denial is itself a statement: only its lead-up is checked)
-                span_end = (
-                    m.start("about") if "about" in m.re.groupindex and m.group("about") else m.end()
-                )
-                if s.question or self._unasserted_at(s, m.start(), span_end):
+                ab = next((g for g in ("about", "about2") if _group(m, g)), None)
+                if ab:
+                    if m.start(ab) > m.start():  # "X denied <about>"
+                        cue, lead_up = (m.start(), m.start(ab)), True
+                    else:  # "<about>, an allegation X rejects"
+                        cue, lead_up = (m.end(ab), m.end()), False
+                else:
+                    cue, lead_up = (m.start(), m.end()), True
+                if s.question or self._unasserted_at(s, *cue, lead_up=lead_up):
                     continue
                 by = xs[-1].entity or ""
                 att = self._source_at(s, m.start(), attributions)
@@ -450,16 +482,24 @@ class ReportExtractor:
                     cited_by=att.cited_by if att and source else None,
                     confidence=0.9,
                 )
-                if rule.about == "object":
+                if rule.about in ("object", "event_or_object"):
                     objs = self._ph(s, m, "O")
                     if not objs or not objs[0].entity:
                         continue
                     claim.object = objs[0].entity
-                    about = _group(m, "about")
+                    about = _group(m, ab) if ab else None
                     if about:
                         claim.note = self._detemplate(s, about)
+                    if rule.about == "event_or_object":
+                        # an accusation is about the incident of its sentence when it has one
+                        # ("accused the RSF of carrying out a massacre at Zamzam"); who was
+                        # accused is kept in the note
+                        names = ", ".join(x.text for x in objs)
+                        claim.note = f"accused: {names}" + (f" ({claim.note})" if about else "")
+                        st.pending_statements.append((claim, s.index))
+                        continue
                 elif rule.about == "text":
-                    about = _group(m, "about")
+                    about = _group(m, ab) if ab else None
                     if not about:
                         continue
                     claim.value = _clean_about(self._detemplate(s, about))
@@ -571,7 +611,7 @@ class ReportExtractor:
                     d
                     for d in near
                     if d.relation != "absolute"
-                    or 0 <= d.start - end <= 40
+                    or 0 <= d.start - end <= 90
                     or 0 <= anchor - d.end <= 3
                 ]
             # a date opening the sentence dates its events that have no date of their own
@@ -604,6 +644,12 @@ class ReportExtractor:
                 self._place(s, st, st.current, only_if_missing=True)
         for claim, i in list(st.pending_statements):
             if i == s.index:
+                if claim.object:  # event_or_object: the sentence's own incident, or the actor
+                    if created or touched:
+                        claim.object = (created or touched)[0].id
+                    st.ex.statements.append(claim)
+                    st.pending_statements.remove((claim, i))
+                    continue
                 target = (created or touched)[0] if created or touched else st.current
                 if target is not None:
                     claim.object = target.id
@@ -783,7 +829,12 @@ class ReportExtractor:
                     return None
                 tgts = self._objects(s, right, st)
                 roles += [(t, "target") for t in tgts]
-                if trig.active_only and not tgts:
+                # "JNIM killed 70 people": a named killer and a count of victims is an event
+                if (
+                    trig.active_only
+                    and not tgts
+                    and not (left_actor and _VICTIM_COUNT.match(right))
+                ):
                     return None
         else:
             before = tpl[max(ca, a - 160) : a]

@@ -32,6 +32,8 @@ SLOTS = {
     "{D}": rf"(?P<D>{DOPEN}\d+{DCLOSE})",
     "{M}": rf"(?:{_ONE})",
     "{gap}": rf"[^{OPEN}{CLOSE}.;]{{0,60}}",
+    "{longgap}": rf"[^{OPEN}{CLOSE}.;]{{0,160}}",
+    "{OPEN}": OPEN,
 }
 
 
@@ -206,8 +208,10 @@ def _load(folder: Path, o: Ontology) -> Lexicon:
         except Exception as e:
             raise LoaderError(str(e), path=w) from e
         about = str(item.get("about", "event"))
-        if about not in ("event", "object", "text"):
-            raise LoaderError(f"about must be event, object or text, got {about!r}", path=w)
+        if about not in ("event", "object", "text", "event_or_object"):
+            raise LoaderError(
+                f"about must be event, object, text or event_or_object, got {about!r}", path=w
+            )
         lex.statements.append(
             StatementRule(
                 id=str(_need(item, "id", w)),

@@ -46,6 +46,12 @@ def document_entity(ref: Entity) -> Entity:
     return replace(ref, resolved=True, mentions=[], aliases=[], generic=[])
 
 
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][A-Z'’.]+(?:[ -][A-Z][A-Z'’.]*)*"
+    r"(?:,[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2})?[ \t]*[-–—][ \t]"
+)
+
+
 @dataclass
 class Mention:
     """A span of the document that denotes an entity (or a demonym's state)."""
@@ -167,6 +173,11 @@ class MentionFinder:
     def find(self, text: str, sentences: list[tuple[int, int]]) -> DocMentions:
         dm = DocMentions()
         toks = [tokenize(text, a, b) for a, b in sentences]
+        # a dateline ("PORT-AU-PRINCE -", "GOMA, Jan 28 -") names where the report was filed:
+        # its words are no mentions ("AU" in PORT-AU-PRINCE is not the African Union)
+        lines = [(m.start(), m.end()) for m in _DATELINE.finditer(text)]
+        if lines:
+            toks = [[t for t in ts if not any(a <= t.start < b for a, b in lines)] for ts in toks]
         noninitial_caps = Counter(
             t.text for ts in toks for t in ts[1:] if t.cap and not _after_quote_start(text, t)
         )

@@ -53,6 +53,10 @@ _ABBREV = {
     "prof",
 }
 _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)|\n\s*\n")
+#: longer "sentences" (a run-on text without punctuation, a table flattened into one line)
+#: are cut at spaces into pieces this long: the rules' work grows with the square of a
+#: sentence's length, and real sentences stay far below it
+MAX_SENTENCE_CHARS = 1000
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 _NON_SPACE = re.compile(r"\S")
 _TOKEN = re.compile(r"[^\W_]+(?:['’](?!s\b)[^\W_]+)*|['’]s\b", re.UNICODE)
@@ -81,11 +85,29 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if nxt and nxt.group(1).islower() and not m.group().startswith("\n"):
             continue
         if _NON_SPACE.search(text, start, end):
-            spans.append(_trim(text, start, end))
+            spans.extend(_capped(text, *_trim(text, start, end)))
         start = end
-    if start < n and text[start:].strip():
-        spans.append(_trim(text, start, n))
+    if start < n and _NON_SPACE.search(text, start, n):
+        spans.extend(_capped(text, *_trim(text, start, n)))
     return spans
+
+
+def _capped(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The sentence ``text[a:b]``, cut at spaces into pieces of at most
+    :data:`MAX_SENTENCE_CHARS` (a word longer than that is cut where it must)."""
+    out: list[tuple[int, int]] = []
+    while b - a > MAX_SENTENCE_CHARS:
+        cut = a + MAX_SENTENCE_CHARS
+        k = cut
+        while k > a + MAX_SENTENCE_CHARS // 2 and not text[k].isspace():
+            k -= 1
+        if text[k].isspace():
+            cut = k
+        out.append(_trim(text, a, cut))
+        a = _trim(text, cut, b)[0]
+    if b > a:
+        out.append((a, b))
+    return out
 
 
 def _trim(text: str, a: int, b: int) -> tuple[int, int]:
