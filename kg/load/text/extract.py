@@ -69,6 +69,11 @@ _VICTIM_COUNT = re.compile(
     r"civilian|soldier|villager|child|boy|girl|farmer|herder|trader|policeman|gendarme))\b",
     re.I,
 )
+_TRAILING_ASIDE = re.compile(
+    r"\s*(?:(?:late\s+|early\s+)?on\s+\w+(?:\s+\w+)?|last\s+\w+|yesterday|today|"
+    r"in\s+a\s+statement|in\s+a\s+\w+\s+statement)?\s*(?:,\s*(?:in|as|after|amid|adding)\b[^.;]*)?[.;]?\s*$",
+    re.I,
+)
 _RANK = re.compile(
     r"\b(?:(?:Field |Air )?Marshal|(?:Lieutenant |Lt\.? |Major |Brigadier |Maj\.? )?General|Gen\.?"
     r"|(?:Lieutenant |Lt\.? )?Colonel|Col\.?|Major|Maj\.?|Captain|Capt\.?|Lieutenant|Lt\.?"
@@ -291,7 +296,11 @@ class ReportExtractor:
                     re.search(r"\bthat\b|,\s*$", s.template[m.end() : m.end() + 6])
                 )
                 _, cb = s.clause_of(m.start())
-                closes = not re.search(r"\w", s.template[m.end() : cb])
+                # "..., police said (on Saturday)(, in the latest ...)": a cue followed by no
+                # more than a time and an aside speaks for the words before it
+                closes = not re.search(r"\w", s.template[m.end() : cb]) or bool(
+                    _TRAILING_ASIDE.match(s.template[m.end() : cb])
+                )
                 found.append(
                     _Attribution(src, via, cue.id, m.start(), opens, m.end(), closes, leads)
                 )
@@ -552,6 +561,20 @@ class ReportExtractor:
                     if ref is not None:
                         if ref not in touched:
                             touched.append(ref)
+                        # "in the latest assault by al-Shabaab": who did the event referred to
+                        by = re.match(rf"^\s+(?:[\w-]+\s+){{0,2}}?by\s+{OPEN}(\d+){CLOSE}", tpl[b:])
+                        if by and not s.question:
+                            m = s.ph[int(by.group(1))]
+                            if (
+                                m.entity
+                                and self._is_actor(m, st)
+                                and not any(p.entity == m.entity for p in ref.participants)
+                            ):
+                                ref.add_participant(
+                                    Participant(
+                                        m.entity, "perpetrator", s.evidence(), "event.by-agent"
+                                    )
+                                )
                         continue
                     # "the ambush near Gao" with nothing before it: an event the reader
                     # is assumed to know, described here for the first time
@@ -1329,7 +1352,19 @@ class _State:
         if cur is None:
             return None
         fa, fb = o.family(cur.type), o.family(cand.type)
-        if not (fa == fb or o.is_a(cur.type, cand.type) or o.is_a(cand.type, cur.type)):
+        # "a suicide bomber and gunmen attacked a hotel": two cues of one violent incident
+        same_sentence = bool(
+            cur.evidence
+            and cand.evidence
+            and cur.evidence[-1].sentence is not None
+            and cur.evidence[-1].sentence == cand.evidence[0].sentence
+        )
+        if not (
+            fa == fb
+            or o.is_a(cur.type, cand.type)
+            or o.is_a(cand.type, cur.type)
+            or (same_sentence and fa in _VIOLENT and fb in _VIOLENT)
+        ):
             return None
         if (
             cur.date
