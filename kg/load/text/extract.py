@@ -383,6 +383,12 @@ class ReportExtractor:
         if any(self.o.is_a(etype, c) for c in classes):
             return True
         state = self.r.ref.capitals.get(m.entity or "")
+        if state is None and ent is not None and ent.type == "Settlement" and not ent.resolved:
+            # a capital the gazetteer knows ("an allegation Kigali rejects")
+            from kg.gazetteer import capital_of, country_iri
+
+            iso = capital_of(m.text)
+            state = country_iri(iso) if iso else None
         if state and any(self.o.is_a("State", c) for c in classes):
             self._use_state(m, state, st)
             return True
@@ -564,15 +570,15 @@ class ReportExtractor:
                         # "in the latest assault by al-Shabaab": who did the event referred to
                         by = re.match(rf"^\s+(?:[\w-]+\s+){{0,2}}?by\s+{OPEN}(\d+){CLOSE}", tpl[b:])
                         if by and not s.question:
-                            m = s.ph[int(by.group(1))]
+                            agent = s.ph[int(by.group(1))]
                             if (
-                                m.entity
-                                and self._is_actor(m, st)
-                                and not any(p.entity == m.entity for p in ref.participants)
+                                agent.entity
+                                and self._is_actor(agent, st)
+                                and not any(p.entity == agent.entity for p in ref.participants)
                             ):
                                 ref.add_participant(
                                     Participant(
-                                        m.entity, "perpetrator", s.evidence(), "event.by-agent"
+                                        agent.entity, "perpetrator", s.evidence(), "event.by-agent"
                                     )
                                 )
                         continue

@@ -14,6 +14,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import Any
 
 from kg.load.text.lexicon import Lexicon
 from kg.load.text.sentences import Token, tokenize
@@ -44,6 +45,17 @@ def document_entity(ref: Entity) -> Entity:
     """A document's own record of a reference entity: identity and type, no aliases (those
     live in the reference graph) and no mentions yet."""
     return replace(ref, resolved=True, mentions=[], aliases=[], generic=[])
+
+
+def _town(name: str, after: str) -> Any:
+    """The gazetteer's most populous town called ``name``, unless the words after it make it
+    someone who speaks or acts ("Victoria said")."""
+    if re.match(r"\s+(?:said|says|told|added|wrote|who|and\s+his|and\s+her)\b", after):
+        return None
+    from kg.gazetteer import lookup
+
+    hits = lookup(name)
+    return hits[0] if hits else None
 
 
 _DATELINE = re.compile(
@@ -396,7 +408,7 @@ class MentionFinder:
             # admin units of ACLED-style notes ("Minakulu sub-county", "Kani township")
             r"|sub-county|subcounty|township|municipality|parish|rayon|raion|hromada|"
             r"tehsil|upazila|prefecture|department|commune|sub-district|subdistrict|"
-            r"neighborhood|neighbourhood|locality|barangay|ward)\b",
+            r"neighborhood|neighbourhood|locality|barangay|ward|state)\b",
             text[b : b + 16],
         )
         if area:
@@ -414,6 +426,13 @@ class MentionFinder:
         # "Kyun Hpyar village", "Salem city": a settlement named by the words before
         if not area and re.match(r" (?:village|town|city|hamlet|settlement)\b", text[b : b + 12]):
             cls = "Settlement"
+        # "Mafa, a village in Tarmuwa": a settlement named by its apposition
+        if not area and re.match(
+            r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:village|town|city|hamlet|settlement|"
+            r"camp|port|market town|border town|oasis|locality)\b",
+            text[b : b + 48],
+        ):
+            cls = "Settlement"
         if person and cls not in ("GovernmentBody", "IntelligenceAgency", "StateForce"):
             cls = "Person"
         # a surname alone refers to a person already named in full
@@ -429,7 +448,20 @@ class MentionFinder:
             iri = self._ref_entity(dm, ref.id.rsplit("/", 1)[-1], name)
             cls = ref.type
         else:
+            # a town the gazetteer knows (GeoNames, over 15,000 people) is a place, with its
+            # coordinates and country: "El Fasher", "Mogadishu's Lido beach"
+            town = None
+            if not person and cls in ("Actor", "Person", "Settlement"):
+                town = _town(name, text[b : b + 12])
+                if town is not None:
+                    cls = "Settlement"
             iri = self._new_entity(dm, name, cls, name)
+            ent = dm.entities[iri]
+            if town is not None and ent.lat is None:
+                from kg.gazetteer import country_iri
+
+                ent.lat, ent.lon = town.lat, town.lon
+                ent.country = ent.country or country_iri(town.country)
         dm.mentions.append(Mention(a, b, name, "unknown", iri, i, cls))
         taken.append((a, b))
 
