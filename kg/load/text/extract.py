@@ -94,6 +94,16 @@ _IRREALIS = re.compile(
 )
 
 
+_OPENER = re.compile(r"\s*(?:and\s+|but\s+)?(?:if|unless|whether)\b", re.I)
+_DENIAL = re.compile(r"\b(?:denied|denies|deny|denying)\b", re.I)
+# words without which no statement rule can match (checked first: most sentences have none)
+_STATEMENT_CUE = re.compile(
+    r"\b(?:den(?:y|ies|ied|ying)|reject|dismiss|refut|disput|claim|admit|acknowledg|"
+    r"responsib|credit|boast|accus|blam|pinned|(?:said|says)\s+(?:that\s+)?(?:its|their)\b)",
+    re.I,
+)
+
+
 def _unasserted(text: str) -> bool:
     """Whether words that lead up to a cue (or a cue's own span) keep it from being a fact."""
     return bool(_NEGATION.search(text) or _IRREALIS.search(text))
@@ -343,13 +353,8 @@ class ReportExtractor:
         lead = " ".join(lead.split()[-6:])
         inner = _PH.sub(" ", s.template[start:end])
         # a clause that opens with a condition or an open question governs all of it
-        opener = re.match(
-            r"\s*(?:and\s+|but\s+)?(?:if|unless|whether)\b", s.template[ca:start], re.I
-        )
-        denial = any(
-            re.search(rf"\b{re.escape(w)}\b", before, re.I)
-            for w in ("denied", "denies", "deny", "denying")
-        )
+        opener = _OPENER.match(s.template, ca, start)
+        denial = bool(_DENIAL.search(before))
         if not lead_up:  # the cue's own words only ("..., an allegation Kigali rejects")
             return _unasserted(inner)
         return bool(opener) or denial or _unasserted(lead) or _unasserted(inner)
@@ -468,6 +473,8 @@ class ReportExtractor:
 
     # -- statements ----------------------------------------------------------------------
     def _statements(self, s: _Sentence, st: _State, attributions: list[_Attribution]) -> None:
+        if not _STATEMENT_CUE.search(s.template):
+            return
         for rule in self.lex.statements:
             for m in rule.rx.finditer(s.template):
                 xs = self._ph(s, m, "X")
