@@ -622,8 +622,17 @@ class ReportExtractor:
                 evidence=[s.evidence()],
                 rule=f"event.{trig.pos}.{slugify(trig.phrase)}",
             )
+            hit_place = None
             for ent, role in roles:
+                # a town, region or site is where it happened, not who took part ("struck Ras
+                # Isa", "attacks in the Gulf of Aden")
+                known = st.dm.entities.get(ent)
+                if known is not None and not self.o.is_a(known.type, "Actor"):
+                    hit_place = hit_place or ent
+                    continue
                 cand.add_participant(Participant(ent, role, s.evidence(), cand.rule))
+            if hit_place and self.o.is_a(st.dm.entities[hit_place].type, "Place"):
+                cand.place = hit_place
             self._place(
                 s,
                 st,
