@@ -62,12 +62,33 @@ def slugify(text: str) -> str:
     'jamaat-nusrat-al-islam-wal-muslimin'
     >>> slugify("Tin-Zaouatine")
     'tin-zaouatine'
+    >>> slugify("Группа Вагнера")
+    'группа-вагнера'
     """
+    slug = ascii_slug(text)
+    if re.search(r"[a-z]", slug):
+        return slug
+    # a name in another script (Arabic, Hebrew, Cyrillic...) keeps its letters, and one with
+    # no letters at all (emoji) gets a digest: never the same slug for different names
+    folded = _fold(text)
+    if any(c.isalpha() for c in folded):
+        return re.sub(r"[\W_]+", "-", folded).strip("-")
+    return slug or (f"x-{short_hash(text, length=10)}" if text.strip() else "x")
+
+
+def ascii_slug(text: str) -> str:
+    """The Latin letters and digits of ``text``, folded and joined by hyphens ("" if none).
+
+    >>> ascii_slug("Côte d'Ivoire"), ascii_slug("حماس")
+    ('cote-divoire', '')
+    """
+    return re.sub(r"[^a-z0-9]+", "-", _fold(text)).strip("-")
+
+
+def _fold(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
-    folded = re.sub(r"['’`]", "", folded)
-    slug = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")
-    return slug or "x"
+    return re.sub(r"['’`]", "", folded)
 
 
 def short_hash(*parts: object, length: int = 16) -> str:

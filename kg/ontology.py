@@ -237,7 +237,13 @@ def ontology_triples(files: list[Path]) -> list[Any]:
     owl_class = ox.NamedNode(OWL + "Class")
     rdf_type = ox.NamedNode(RDF + "type")
     for f in files:
-        for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE):
+        try:
+            parsed = list(ox.parse(path=str(f), format=ox.RdfFormat.TURTLE))
+        except SyntaxError as e:
+            raise OntologyError(f"{f}: invalid Turtle: {e}") from None
+        except OSError as e:
+            raise OntologyError(f"{f}: cannot read: {e.strerror or e}") from None
+        for t in parsed:
             triples.append(ox.Triple(t.subject, t.predicate, t.object))
             if t.predicate == sub and isinstance(t.subject, ox.NamedNode):
                 if isinstance(t.object, ox.NamedNode):

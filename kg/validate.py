@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from kg.errors import StoreError
+from kg.errors import OntologyError, StoreError
 from kg.ontology import ontology
 from kg.paths import ontology_dir
 from kg.query.registry import prologue
@@ -35,8 +35,16 @@ def validate(store: KGStore, *, max_quads: int = MAX_QUADS) -> dict[str, Any]:
     buf = io.BytesIO()
     store.dump("nt", buf)
     data = rdflib.Graph().parse(data=buf.getvalue().decode("utf-8"), format="nt")
-    shapes = rdflib.Graph().parse(ontology_dir() / "shapes.ttl")
-    onto = rdflib.Graph().parse(ontology_dir() / "kg.ttl")
+    graphs = []
+    for f in (ontology_dir() / "shapes.ttl", ontology_dir() / "kg.ttl"):
+        try:
+            graphs.append(rdflib.Graph().parse(f, format="turtle"))
+        except SyntaxError as e:  # rdflib's BadSyntax is one, with a line and a reason
+            line = getattr(e, "lines", None)
+            why = getattr(e, "_why", None) or " ".join(str(e).split())
+            at = f"{f}:{line + 1}" if isinstance(line, int) else str(f)
+            raise OntologyError(f"{at}: invalid Turtle: {why}") from None
+    shapes, onto = graphs
     conforms, report, _text = shacl(
         data, shacl_graph=shapes, ont_graph=onto, inference="rdfs", allow_warnings=True
     )

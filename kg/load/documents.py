@@ -22,6 +22,28 @@ _HEADER = re.compile(r"^(Title|Date|Source|URL|Url|Author|Language):[ \t]*(.*)$"
 REPORT_SUFFIXES = {".txt", ".text", ".md"}
 
 
+#: byte order marks of the encodings refused with a hint (UTF-32 first: its LE mark starts
+#: with UTF-16's)
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def refuse_wide_encoding(head: bytes, where: str) -> None:
+    """Raise :class:`LoaderError` when ``head`` (a file's first bytes) opens with a UTF-16 or
+    UTF-32 byte order mark: such a file is text, but not UTF-8 (a UTF-8 mark is accepted)."""
+    for bom, name in _WIDE_BOMS:
+        if head.startswith(bom):
+            raise LoaderError(
+                f"is {name} text (it starts with a {name} byte order mark), not UTF-8; "
+                f"convert it, e.g. `iconv -f {name.lower()} -t utf-8`",
+                path=where,
+            )
+
+
 def parse_date(value: str, where: str) -> str:
     """Check a ``YYYY-MM-DD`` date and return it."""
     try:
@@ -63,6 +85,7 @@ def parse_report(
         report_date = parse_date(report_date, "--report-date")
     if not raw.strip():
         raise LoaderError("is empty: nothing to extract", path=where)
+    refuse_wide_encoding(raw[:4], where)
     if b"\x00" in raw[:8192]:
         raise LoaderError("is a binary file (it contains NUL bytes), not UTF-8 text", path=where)
     try:

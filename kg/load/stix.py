@@ -60,7 +60,17 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import LoaderError
-from kg.model import Claim, Document, Entity, Event, Evidence, Extraction, Participant, slugify
+from kg.model import (
+    Claim,
+    Document,
+    Entity,
+    Event,
+    Evidence,
+    Extraction,
+    Participant,
+    ascii_slug,
+    slugify,
+)
 from kg.ontology import Ontology, ontology
 from kg.resolve import Resolver, default_resolver
 
@@ -111,16 +121,16 @@ def name_slug(names: Iterable[str], fallback: str) -> str:
     """
     names = list(names)
     for n in names:
-        s = slugify(n)
-        if s != "x":
+        s = ascii_slug(n)
+        if s:
             return s
     try:
         from normality import ascii_text
     except ImportError:
         return slugify(fallback)
     for n in names:
-        s = slugify(ascii_text(n) or "")
-        if s != "x":
+        s = ascii_slug(ascii_text(n) or "")
+        if s:
             return s
     return slugify(fallback)
 

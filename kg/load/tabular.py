@@ -9,8 +9,10 @@ here knows a particular dataset.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import math
 import re
 import string
 from collections.abc import Callable, Iterator
@@ -38,6 +40,10 @@ _QUOTING: dict[str, Literal[0, 3]] = {"minimal": csv.QUOTE_MINIMAL, "none": csv.
 #: a derived column: the parts (columns each uses, its template) and what joins them
 Derived = tuple[list[tuple[tuple[str, ...], str]], str]
 csv.field_size_limit(10 * 1024 * 1024)
+#: the longest line of a dataset file (characters): a longer one is refused before it is held
+MAX_LINE_CHARS = 1 << 20
+#: the largest count (fatalities) a row may give
+MAX_COUNT = 10**9
 
 
 @dataclass
@@ -408,6 +414,8 @@ class TabularLoader:
         self._types: dict[str, str] = {}
         # the mapping read once into plain values: row_event runs a million times
         self._id_template = str(ev["id"])
+        #: the columns of the id: each must have a value ("acled-" is no id)
+        self._id_fields = [f for _, f, _, _ in string.Formatter().parse(self._id_template) if f]
         self._evidence_col = ev.get("evidence") or ""
         sources = ev.get("sources") or {}
         self._sources_col = sources.get("column", "")
@@ -436,14 +444,46 @@ class TabularLoader:
         each row. A file that the mapping's ``refuse`` rules describe raises at once.
         """
         try:
+            with path.open("rb") as raw:
+                head = raw.read(4)
             fh = path.open("r", encoding=self.m.encoding, newline="")
         except OSError as e:
             raise LoaderError(f"cannot read: {e.strerror or e}", path=str(path)) from e
+        if self.m.encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig"):
+            from kg.load.documents import refuse_wide_encoding
+
+            refuse_wide_encoding(head, str(path))
+        nul = False  # set once a line holds a NUL character: only then are fields checked
+
+        def lines() -> Iterator[str]:
+            """The file's lines, each at most MAX_LINE_CHARS long; a byte that is not in the
+            file's encoding raises with its own line (the reader decodes ahead of it)."""
+            nonlocal nul
+            n = 0
+            while True:
+                try:
+                    line = fh.readline(MAX_LINE_CHARS + 1)
+                except UnicodeDecodeError:
+                    raise _decode_error(path, self.m.encoding) from None
+                if not line:
+                    return
+                n += 1
+                if len(line) > MAX_LINE_CHARS:
+                    raise LoaderError(
+                        f"line longer than {MAX_LINE_CHARS:,} characters: not a "
+                        f"{self.m.name} file (or its line ends are missing)",
+                        path=str(path),
+                        line=n,
+                    )
+                if "\x00" in line:
+                    nul = True
+                yield line
+
         with fh:
             says = refusal(self.m, first_line(path))
             if says:
                 raise LoaderError(says, path=str(path))
-            reader = csv.reader(fh, delimiter=self.m.delimiter, quoting=self.m.quoting)
+            reader = csv.reader(lines(), delimiter=self.m.delimiter, quoting=self.m.quoting)
             pending: list[str] | None = None
             if self.m.fields:
                 header = self.m.fields
@@ -471,13 +511,15 @@ class TabularLoader:
                 missing = [c for c in self.m.columns() if c not in header]
                 if missing:
                     raise LoaderError(
-                        f"is not a {self.m.name} file: no column(s) {', '.join(sorted(missing))}",
+                        f"is not a {self.m.name} file: no column(s) {', '.join(sorted(missing))}"
+                        + _separator_hint(header, self.m.delimiter),
                         path=str(path),
                         line=1,
                     )
             width = len(header)
             derived = self.m.derived
             while True:
+                first = reader.line_num + 1 if pending is None else 0  # where the row starts
                 if pending is not None:
                     values, pending = pending, None
                 else:
@@ -498,9 +540,21 @@ class TabularLoader:
                 if not values:
                     continue
                 if len(values) != width:
+                    runs = ""
+                    if first and reader.line_num > first:
+                        runs = (
+                            f" (the row runs from line {first} to line {reader.line_num}: "
+                            "a quote that is never closed?)"
+                        )
                     yield (
                         reader.line_num,
-                        {"__error__": f"{len(values)} fields where {what} {width}"},
+                        {"__error__": f"{len(values)} fields where {what} {width}{runs}"},
+                    )
+                    continue
+                if nul and any("\x00" in v for v in values):
+                    yield (
+                        reader.line_num,
+                        {"__error__": "a NUL character in the row (a binary or damaged file?)"},
                     )
                     continue
                 row = dict(zip(header, values, strict=True))
@@ -515,8 +569,8 @@ class TabularLoader:
             key = self._id_template.format_map(row)
         except KeyError as e:
             raise ValueError(f"no column {e} for the event id") from None
-        if not key.strip("-_ "):
-            raise ValueError("empty event id")
+        if not key.strip("-_ ") or not all((row.get(f) or "").strip() for f in self._id_fields):
+            raise ValueError(f"empty event id ({', '.join(self._id_fields)})")
         etype = self._type(row)
         date, precision = self._date(row)
         evidence_text = (row.get(self._evidence_col) or "").strip() or f"{self.m.name} row {line}"
@@ -850,19 +904,75 @@ def _derive(derived: dict[str, Derived], row: dict[str, str]) -> None:
 
 
 def _int(v: str | None) -> int | None:
+    """A count: a whole number from 0 to :data:`MAX_COUNT` ("12", "12.0"); raises ValueError."""
     if v is None or not str(v).strip():
         return None
+    text = str(v).strip()
     try:
-        return int(float(str(v).strip()))
+        n = int(text)
     except ValueError:
-        raise ValueError(f"{v!r} is not a number") from None
+        try:
+            f = float(text)
+        except ValueError:
+            raise ValueError(f"{v!r} is not a number") from None
+        if not math.isfinite(f):
+            raise ValueError(f"{v!r} is not a count") from None
+        n = int(f)
+    if not 0 <= n <= MAX_COUNT:
+        raise ValueError(f"{v!r} is not a count (0 to {MAX_COUNT:,})")
+    return n
 
 
 def _float(v: str | None) -> float | None:
     try:
-        return float(str(v)) if v not in (None, "", "NA") else None
+        f = float(str(v)) if v not in (None, "", "NA") else None
     except ValueError:
         return None
+    return f if f is not None and math.isfinite(f) else None
+
+
+def _separator_hint(header: list[str], delimiter: str) -> str:
+    """What to say when a header is one field holding another separator (a ';' file)."""
+    if len(header) != 1:
+        return ""
+    for sep, name in ((";", "';'"), ("\t", "tabs"), ("|", "'|'")):
+        if sep != delimiter and sep in header[0]:
+            return (
+                f" (its header is one field separated by {name}: this format is separated by "
+                f"{delimiter!r}; convert the file)"
+            )
+    return ""
+
+
+def _decode_error(path: Path, encoding: str) -> LoaderError:
+    """The first byte of ``path`` that is not ``encoding`` text, with its line (read in
+    blocks: a file with no line ends is not held whole)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line, offset = 1, 0
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                held = len(decoder.getstate()[0])  # the end of a character cut by the block
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError as e:
+                    at = e.start - held
+                    line += block[: max(at, 0)].count(b"\n")
+                    bad = e.object[e.start : e.start + 1].hex()
+                    return LoaderError(
+                        f"is not {encoding} text (byte 0x{bad} at offset {offset + at}); "
+                        "convert it, e.g. `iconv -f latin1 -t utf-8`",
+                        path=str(path),
+                        line=line,
+                    )
+                line += block.count(b"\n")
+                offset += len(block)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return LoaderError(f"is not {encoding} text: it ends inside a character", path=str(path))
+    except OSError as e:
+        return LoaderError(f"cannot read: {e.strerror or e}", path=str(path))
+    return LoaderError(f"is not {encoding} text", path=str(path))
 
 
 def dataset_document(path: Path, mapping: Mapping) -> Document:

@@ -190,8 +190,11 @@ class ReportExtractor:
         self._single_rx = re.compile(
             rf"\b(?P<art>an?|one)\s+(?:[\w'’-]+\s+){{0,3}}?(?:{single or '(?!)'})\b", re.I
         )
+        # (trigger, its pattern, its phrase in lower case: a sentence without the phrase is
+        # not searched, which spares most of the ~400 patterns on most sentences)
         self._trigger_rx = [
-            (t, re.compile(rf"\b{re.escape(t.phrase)}\b", re.I)) for t in self.lex.triggers
+            (t, re.compile(rf"\b{re.escape(t.phrase)}\b", re.I), t.phrase.lower())
+            for t in self.lex.triggers
         ]
 
     # ------------------------------------------------------------------------------------
@@ -544,7 +547,9 @@ class ReportExtractor:
         dates = find_dates(s.text, st.report_date)
         new_incident = any(w in low for w in self.lex.new_incident)
         hits: list[tuple[int, int, Trigger]] = []
-        for trig, rx in self._trigger_rx:
+        for trig, rx, phrase in self._trigger_rx:
+            if phrase not in low:
+                continue
             for m in rx.finditer(tpl):
                 if any(a < m.end() and m.start() < b for a, b, _ in hits):
                     continue

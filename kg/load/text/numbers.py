@@ -387,6 +387,8 @@ def _number_digits(lex: NumberLexicon, toks: list[_Tok], i: int) -> tuple[int, i
     if "," in text and not re.fullmatch(r"[1-9]\d{0,2}(?:,\d{3})+", text):
         return None
     digits = text.replace(",", "")
+    if not digits.isdecimal():
+        return None  # "¹", "²": digits, but not ones int() reads
     if len(digits) > 1 and digits[0] == "0":
         return None  # "07", "0600": a code or a time
     if scale is not None:
