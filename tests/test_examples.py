@@ -136,17 +136,19 @@ def test_key_facts_show_the_mopti_fatalities_as_contested(examples: KGStore):
 # examples/heldout/ (see README, "Evaluation").
 FIRST_SET = [p for p in sorted(EXAMPLES.glob("*.gold.yaml")) if int(p.name[:2]) <= 13]
 DEV_SET = [p for p in sorted(EXAMPLES.glob("*.gold.yaml")) if int(p.name[:2]) > 13]
+HELDOUT = sorted((EXAMPLES.parent / "heldout").glob("*.gold.yaml"))
 
 
 @pytest.mark.parametrize(
     ("files", "floor", "precision"),
     # Regression floors, not targets: they guard against a change that breaks extraction;
-    # raise them when the extractor improves (today: F1 0.76 / P 0.88 and F1 0.47 / P 0.61).
-    [(FIRST_SET, 0.7, 0.8), (DEV_SET, 0.4, 0.55)],
-    ids=["first-set", "dev-set"],
+    # raise them when the extractor improves (today: F1 0.76 / P 0.87, F1 0.58 / P 0.75 and,
+    # on the held-out reports written after the rules were frozen, F1 0.48 / P 0.65).
+    [(FIRST_SET, 0.7, 0.8), (DEV_SET, 0.52, 0.68), (HELDOUT, 0.43, 0.58)],
+    ids=["first-set", "dev-set", "held-out"],
 )
 def test_evaluation_on_the_example_gold_files(files: list[Path], floor: float, precision: float):
-    assert len(files) >= 12
+    assert len(files) >= 10
     result = evaluate([str(p) for p in files])
     assert len(result["files"]) == len(files)
     assert result["overall"]["f1"] > floor, result["overall"]
