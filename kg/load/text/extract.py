@@ -70,7 +70,8 @@ _VICTIM_COUNT = re.compile(
     re.I,
 )
 _TRAILING_ASIDE = re.compile(
-    r"\s*(?:(?:late\s+|early\s+)?on\s+\w+(?:\s+\w+)?|last\s+\w+|yesterday|today|"
+    r"\s*(?:(?:late\s+|early\s+)?on\s+\w+(?:\s+\w+)?|last\s+\w+|yesterday|today|at\s+the\s+time|"
+    r"later|earlier|afterwards|"
     r"in\s+a\s+statement|in\s+a\s+\w+\s+statement)?\s*(?:,\s*(?:in|as|after|amid|adding)\b[^.;]*)?[.;]?\s*$",
     re.I,
 )
@@ -333,6 +334,15 @@ class ReportExtractor:
         openers = [x for x in attributions if x.leads and x.start <= tpos]
         if openers:
             return openers[-1]
+        # "..., killed 12 people, and wounded 2,800, Health Minister Firass Abiad said.": a cue
+        # that ends the sentence speaks for all of it
+        enders = [
+            x
+            for x in attributions
+            if x.closes and x.start > tpos and s.clause_of(x.start)[1] >= len(s.template.rstrip())
+        ]
+        if enders:
+            return enders[-1]
         return None
 
     def _hedge(self, tpl: str) -> tuple[str | None, float]:

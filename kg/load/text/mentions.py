@@ -199,7 +199,9 @@ class MentionFinder:
             self._names(dm, text, toks[i], i, taken)
             self._units(dm, text, a, b, i, taken)
             self._quoted(dm, text, a, b, i, taken)
-            self._unknown(dm, text, toks[i], i, taken, noninitial_caps, lower_words, a)
+            # (after a dateline, the sentence starts at its first word)
+            first = toks[i][0].start if toks[i] else a
+            self._unknown(dm, text, toks[i], i, taken, noninitial_caps, lower_words, first)
             self._demonyms(dm, toks[i], i, taken)
         dm.mentions.sort(key=lambda m: m.start)
         self._admin_hierarchy(dm, text)
