@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the 1M-row store that benchmarks/ingest.py builds and benchmarks/queries.py reuses
+BENCH_STORE ?= /tmp/kg-bench-store
 
 .PHONY: demo test venv lint typecheck eval bench clean system-deps graphviz-dep
 
@@ -69,7 +71,8 @@ test: $(STAMP) system-deps
 bench: $(STAMP) system-deps
 	$(BIN)/python benchmarks/paths.py
 	$(BIN)/python benchmarks/viz.py
-	$(BIN)/python benchmarks/ingest.py 1000000
+	$(BIN)/python benchmarks/ingest.py 1000000 --ties 100000 --keep $(BENCH_STORE)
+	$(BIN)/python benchmarks/queries.py --store $(BENCH_STORE); s=$$?; rm -rf $(BENCH_STORE); exit $$s
 	$(BIN)/python benchmarks/backends.py --rows 100000
 	$(BIN)/python benchmarks/run.py
 

@@ -182,6 +182,7 @@ def main() -> None:
         "paths_results.md",
         "viz_results.md",
         "ingest_results.md",
+        "queries_results.md",
         "backends_results.md",
     ):
         md = ROOT / "benchmarks" / extra

@@ -174,7 +174,8 @@ def broken_home(repo_root: Path, tmp_path: Path, file: str, tail: str) -> Path:
     ("file", "command", "says"),
     [
         ("vocab/event-types.ttl", "stats", "The prefix foo: has not been declared"),
-        ("shapes.ttl", "validate", 'Prefix "foo:" not bound'),
+        # (kg validate reads the shapes with pyoxigraph, to compile them to SPARQL)
+        ("shapes.ttl", "validate", "The prefix foo: has not been declared"),
     ],
 )
 def test_broken_turtle_through_the_cli(

@@ -757,17 +757,25 @@ def demo(obj: _Ctx, reports: str, out_dir: str) -> None:
     default=2_000_000,
     show_default=True,
     type=click.IntRange(1),
-    help="Largest store checked in memory.",
+    help="Largest store checked in memory by pyshacl (--method shacl).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "sparql", "shacl"]),
+    default="auto",
+    show_default=True,
+    help="sparql: queries compiled from the shapes, run on the store (any size); shacl: "
+    "pyshacl in memory, the reference; auto: sparql unless a shape needs pyshacl.",
 )
 @format_option(choices=("table", "json"))
 @click.pass_obj
 @_errors
-def validate(obj: _Ctx, max_quads: int, fmt: str) -> None:
+def validate(obj: _Ctx, max_quads: int, method: str, fmt: str) -> None:
     """Check the store against the SHACL shapes; each problem with the document and evidence
     that produced it. Exits 1 when there is a violation (contested facts are warnings)."""
     from kg.validate import validate as do_validate
 
-    res = do_validate(obj.store(), max_quads=max_quads)
+    res = do_validate(obj.store(), max_quads=max_quads, method=method)
     if fmt == "json":
         emit_json(res)
     else:
