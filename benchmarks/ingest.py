@@ -130,7 +130,7 @@ def main(rows: int, ties: int = 100_000, keep: Path | None = None) -> str:
             "",
         ]
     lines += [
-        f"Reproduce: `.venv/bin/python benchmarks/ingest.py {rows}`"
+        f"Reproduce: `.venv/bin/python benchmarks/ingest.py {rows} --ties {ties}"
         + (" --keep DIR` (keeps the store for benchmarks/queries.py)." if keep else "`."),
         "",
     ]
