@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from test_tabular import ACLED_COLUMNS, acled_file
 
 from kg.cli.main import cli
 from kg.errors import LoaderError
@@ -22,13 +23,7 @@ from kg.eval_notes import FIELDS, actor_kind, evaluate_notes, parse_thresholds
 ACLED_SAMPLE = (
     Path(__file__).resolve().parents[2] / "shared/data/acled/acled_old_deletion_dummy.csv"
 )
-COLUMNS = [
-    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
-    "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
-    "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2",
-    "admin3", "location", "latitude", "longitude", "geo_precision", "source", "source_scale",
-    "notes", "fatalities", "tags", "timestamp",
-]  # fmt: skip
+COLUMNS = ACLED_COLUMNS
 # 2024-03-12 00:00 UTC: the rows' publication time, after every event below
 PUBLISHED = "1710201600"
 
@@ -76,13 +71,7 @@ ROWS = [
 
 
 def write_acled(folder: Path, rows: list[dict[str, str]], name: str = "notes.csv") -> Path:
-    path = folder / name
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
-        w.writeheader()
-        for r in rows:
-            w.writerow({c: r.get(c, "") for c in COLUMNS} | {"timestamp": PUBLISHED})
-    return path
+    return acled_file(folder, [r | {"timestamp": PUBLISHED} for r in rows], name)
 
 
 def run(*args: str):
