@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
 from kg.ontology import ontology, prefixes
-from kg.store.rdf import extraction_quads, refresh_reference
+from kg.store.rdf import extraction_quads, refresh_reference, store_documents, store_stats
 
 DEFAULT_LOCATION = "kg-data"
 _STAGING = "urn:kg:staging:"
@@ -300,42 +300,14 @@ class KGStore:
 
     def documents(self) -> list[dict[str, Any]]:
         """The source documents in the store (not the reference or the ontology graphs)."""
-        o = ontology()
-        internal = {o.entity_iri("doc", "reference"), o.entity_iri("doc", "ontology")}
-        q = f"""
-        SELECT ?doc ?title ?date ?path WHERE {{
-          GRAPH ?doc {{ ?doc <{o.prop("title")}> ?title .
-            OPTIONAL {{ ?doc <{o.prop("published")}> ?date }}
-            OPTIONAL {{ ?doc <{o.prop("sourcePath")}> ?path }} }}
-        }} ORDER BY ?date ?doc"""
-        return [r for r in self.select(q).rows if r["doc"] not in internal]
+        return store_documents(self)
 
     def stats(self) -> dict[str, int]:
         """Counts of documents, entities, claims, events and quads."""
-        o = ontology()
-        rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-        sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
-        out: dict[str, int] = {}
-        for name, cls in [
-            ("documents", "Document"),
-            ("actors", "Actor"),
-            ("places", "Place"),
-            ("events", "Event"),
-            ("claims", "Claim"),
-        ]:
-            q = f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-                ?x <{rdf_type}> ?c . ?c <{sub}>* <{o.cls(cls)}> }}"""
-            out[name] = int(self.select(q).rows[0]["n"])
-        ref = o.entity_iri("doc", "reference")
-        if self._store.contains_named_graph(ox.NamedNode(ref)):
-            out["documents"] -= 1  # the reference graph is not a source document
-        out["unresolved"] = int(
-            self.select(
-                f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x <{o.prop('resolved')}> false }}"
-            ).rows[0]["n"]
+        ref = ox.NamedNode(ontology().entity_iri("doc", "reference"))
+        return store_stats(
+            self, has_reference=self._store.contains_named_graph(ref), quads=len(self._store)
         )
-        out["quads"] = len(self._store)
-        return out
 
     # -- export ----------------------------------------------------------------------------
     def dump(self, fmt: str, out: Any) -> None:

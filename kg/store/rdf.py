@@ -267,3 +267,48 @@ def refresh_reference(store: Any) -> bool:
         store.abort([ref_doc, onto_graph])
         raise
     return True
+
+
+def store_documents(store: Any) -> list[dict[str, Any]]:
+    """The source documents of any store with ``select`` (not the reference or the ontology
+    graphs), in date order."""
+    o = ontology()
+    internal = {o.entity_iri("doc", "reference"), o.entity_iri("doc", "ontology")}
+    q = f"""
+    SELECT ?doc ?title ?date ?path WHERE {{
+      GRAPH ?doc {{ ?doc <{o.prop("title")}> ?title .
+        OPTIONAL {{ ?doc <{o.prop("published")}> ?date }}
+        OPTIONAL {{ ?doc <{o.prop("sourcePath")}> ?path }} }}
+    }} ORDER BY ?date ?doc"""
+    return [r for r in store.select(q).rows if r["doc"] not in internal]
+
+
+def store_stats(
+    store: Any, *, has_reference: bool, quads: int, subclass: str = "*"
+) -> dict[str, int]:
+    """Counts of documents, entities, claims, events and quads of any store with ``select``.
+    ``subclass`` is the path operator after ``rdfs:subClassOf``: ``*`` on Oxigraph, ``""``
+    (one hop over the closure the ontology graph states) where ``*`` is unreliable
+    (Virtuoso)."""
+    o = ontology()
+    sub = "http://www.w3.org/2000/01/rdf-schema#subClassOf"
+    out: dict[str, int] = {}
+    for name, cls in [
+        ("documents", "Document"),
+        ("actors", "Actor"),
+        ("places", "Place"),
+        ("events", "Event"),
+        ("claims", "Claim"),
+    ]:
+        q = f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+            ?x <{RDF}type> ?c . ?c <{sub}>{subclass} <{o.cls(cls)}> }}"""
+        out[name] = int(store.select(q).rows[0]["n"])
+    if has_reference:
+        out["documents"] -= 1  # the reference graph is not a source document
+    out["unresolved"] = int(
+        store.select(
+            f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x <{o.prop('resolved')}> false }}"
+        ).rows[0]["n"]
+    )
+    out["quads"] = quads
+    return out

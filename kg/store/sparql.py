@@ -57,14 +57,12 @@ import pyoxigraph as ox
 from kg.errors import QueryError, StoreError
 from kg.model import Extraction
 from kg.ontology import (
-    RDF,
-    RDFS,
     XSD,
     ontology,
     prefixes,
 )
 from kg.store.oxigraph import Rows, _to_term, term_value
-from kg.store.rdf import extraction_quads, refresh_reference
+from kg.store.rdf import extraction_quads, refresh_reference, store_documents, store_stats
 
 SCHEMES = ("sparql+http://", "sparql+https://")
 BATCH = 2000  # triples per INSERT DATA request (Virtuoso fails at about 4-5k)
@@ -677,39 +675,12 @@ class SparqlStore:
 
     def documents(self) -> list[dict[str, Any]]:
         """The source documents in the store (not the reference or the ontology graphs)."""
-        o = ontology()
-        internal = {o.entity_iri("doc", "reference"), o.entity_iri("doc", "ontology")}
-        q = f"""
-        SELECT ?doc ?title ?date ?path WHERE {{
-          GRAPH ?doc {{ ?doc <{o.prop("title")}> ?title .
-            OPTIONAL {{ ?doc <{o.prop("published")}> ?date }}
-            OPTIONAL {{ ?doc <{o.prop("sourcePath")}> ?path }} }}
-        }} ORDER BY ?date ?doc"""
-        return [r for r in self.select(q).rows if r["doc"] not in internal]
+        return store_documents(self)
 
     def stats(self) -> dict[str, int]:
         """Counts of documents, entities, claims, events and quads."""
-        o = ontology()
-        out: dict[str, int] = {}
-        for name, cls in [
-            ("documents", "Document"),
-            ("actors", "Actor"),
-            ("places", "Place"),
-            ("events", "Event"),
-            ("claims", "Claim"),
-        ]:
-            q = f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
-                ?x <{RDF}type> ?c . ?c <{RDFS}subClassOf> <{o.cls(cls)}> }}"""
-            out[name] = int(self.select(q).rows[0]["n"])
-        if o.entity_iri("doc", "reference") in self.graphs():
-            out["documents"] -= 1  # the reference graph is not a source document
-        out["unresolved"] = int(
-            self.select(
-                f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x <{o.prop('resolved')}> false }}"
-            ).rows[0]["n"]
-        )
-        out["quads"] = len(self)
-        return out
+        reference = ontology().entity_iri("doc", "reference") in self.graphs()
+        return store_stats(self, has_reference=reference, quads=len(self), subclass="")
 
     # -- export ----------------------------------------------------------------------------
     def dump(self, fmt: str, out: BinaryIO | Any) -> None:
