@@ -86,6 +86,8 @@ def ascii_slug(text: str) -> str:
 
 
 def _fold(text: str) -> str:
+    if text.isascii():  # nothing to fold
+        return text.lower().replace("'", "").replace("`", "")
     folded = unicodedata.normalize("NFKD", text)
     folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
     return re.sub(r"['’`]", "", folded)
@@ -97,7 +99,7 @@ def short_hash(*parts: object, length: int = 16) -> str:
     return h.hexdigest()[:length]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """Where a claim was read: a span of a document's text or a dataset row."""
 
@@ -151,7 +153,7 @@ class Entity:
             self.generic.append(text)
 
 
-@dataclass
+@dataclass(slots=True)
 class Claim:
     """One fact as a source stated it.
 
@@ -201,7 +203,7 @@ class Claim:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class Participant:
     """An actor's role in an event: perpetrator, target, victim, participant or supporter."""
 
@@ -213,7 +215,7 @@ class Participant:
     confidence: float = 1.0
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """An n-ary event node: type, date with precision, place, roles and count claims."""
 

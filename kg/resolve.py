@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import bisect
+import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +30,8 @@ _WORD_RX = re.compile(r"[^\W_]+", re.UNICODE)
 
 def fold(text: str) -> str:
     """Fold accents and unify apostrophes and dashes (keeps case)."""
+    if text.isascii():  # nothing to fold (most dataset names): skip the Unicode work
+        return text.replace("`", "'")
     text = unicodedata.normalize("NFKD", text.translate(_APOS))
     return "".join(c for c in text if not unicodedata.combining(c))
 
@@ -57,7 +61,7 @@ class Resolver:
     demonym_keys: dict[str, str] = field(default_factory=dict)
     ambiguous: dict[tuple[str, ...] | str, set[str]] = field(default_factory=dict)
     max_tokens: int = 1
-    _choices: tuple[list[str], list[str]] | None = None
+    _choices: tuple[list[str], list[str], list[int]] | None = None
 
     def __post_init__(self) -> None:
         for eid, ent in self.ref.entities.items():
@@ -120,18 +124,32 @@ class Resolver:
         key = " ".join(sorted(key_tokens(name)))
         if not key:
             return None
-        keys, ids = self._fuzzy_choices()
+        keys, ids, lengths = self._fuzzy_choices()
+        # fuzz.ratio is 200 * matches / (len(a) + len(b)) and matches <= the shorter length,
+        # so only keys whose length is within this window can reach the threshold (choices
+        # are sorted by length: the window is a slice, and nothing outside it is lost)
+        t = threshold / 100
+        n = len(key)
+        lo = bisect.bisect_left(lengths, math.ceil(n * t / (2 - t) - 1e-9))
+        hi = bisect.bisect_right(lengths, math.floor(n * (2 - t) / t + 1e-9))
+        if lo >= hi:
+            return None
         best = process.extractOne(
-            key, keys, scorer=fuzz.ratio, processor=None, score_cutoff=threshold
+            key, keys[lo:hi], scorer=fuzz.ratio, processor=None, score_cutoff=threshold
         )
         if best is None:
             return None
-        return self.ref.entities[ids[best[2]]], float(best[1])
+        return self.ref.entities[ids[lo + best[2]]], float(best[1])
 
-    def _fuzzy_choices(self) -> tuple[list[str], list[str]]:
+    def _fuzzy_choices(self) -> tuple[list[str], list[str], list[int]]:
         if self._choices is None:
             pairs = {" ".join(sorted(k)): eid for k, eid in self.by_key.items() if len(k) > 1}
-            self._choices = (list(pairs), list(pairs.values()))
+            ordered = sorted(pairs.items(), key=lambda kv: (len(kv[0]), kv[0]))
+            self._choices = (
+                [k for k, _ in ordered],
+                [eid for _, eid in ordered],
+                [len(k) for k, _ in ordered],
+            )
         return self._choices
 
     def demonym(self, word: str) -> Entity | None:

@@ -364,3 +364,57 @@ def test_the_bulk_writer_states_a_country_its_place_does_not_give():
         line.split(" ")[0][1:-1] for line in text.splitlines() if "#country>" in line.split(" ")[1]
     }
     assert with_country == {evs[0].id, evs[2].id, same.id}
+
+
+def _both_paths(path: Path, chunk: int) -> tuple[list[str], list[str]]:
+    """The N-Quads of a file through the Event objects (extractions + DatasetWriter.chunk)
+    and through the bulk path (text_chunks), each as sorted lines."""
+    from kg.load.tabular import LoadReport, TabularLoader, dataset_document, detect
+    from kg.store.nquads import DatasetWriter
+
+    m = detect(path)
+    doc = dataset_document(path, m)
+    a, wa = TabularLoader(m), DatasetWriter(doc.id)
+    rep_a = LoadReport(str(path), m.name)
+    by_events = [
+        wa.chunk(ex)[0] for ex in a.extractions(path, doc, rep_a, on_error="skip", chunk=chunk)
+    ]
+    b, wb = TabularLoader(m), DatasetWriter(doc.id)
+    rep_b = LoadReport(str(path), m.name)
+    direct = [t for t, _ in b.text_chunks(path, doc, rep_b, wb, on_error="skip", chunk=chunk)]
+    assert (rep_a.rows, rep_a.loaded, rep_a.skipped, rep_a.entities) == (
+        rep_b.rows,
+        rep_b.loaded,
+        rep_b.skipped,
+        rep_b.entities,
+    )
+    return sorted("".join(by_events).splitlines()), sorted("".join(direct).splitlines())
+
+
+def test_the_bulk_path_writes_what_the_event_objects_say(tmp_path):
+    rows = [
+        ROW,
+        # a close misspelling: a fuzzy judgement (a claim) and its raw-name entity
+        {**ROW, "event_id_cnty": "TST2", "actor1": "Jama'at Nusrat al-Islam wal-Muslimeen"},
+        {**ROW, "event_id_cnty": "TST3", "fatalities": "many"},  # skipped
+        {**ROW, "event_id_cnty": "", "location": "Somewhere"},  # skipped: no id
+        {**ROW, "event_id_cnty": "TST4", "location": "", "country": "Niger", "fatalities": ""},
+        {**ROW, "event_id_cnty": "TST5", "event_date": "2022-03"},  # skipped: bad date
+    ]
+    by_events, direct = _both_paths(acled_file(tmp_path, rows), chunk=2)
+    assert by_events == direct
+    text = "\n".join(direct)
+    assert "#mergedInto>" in text and "#sourceRow>" in text and "#fatalities>" in text
+
+
+def test_the_bulk_path_matches_the_event_objects_on_the_real_files():
+    need_shared()
+    files = [
+        *sorted((SHARED_DATA / "acled").glob("*.csv")),
+        SHARED_DATA / "ucdp" / "GEDEvent_v23_1_CAR.csv",  # ranges: count claims
+        SHARED_DATA / "gdelt" / "gdelt1_westafrica_conflict_events_1994-1997.csv",
+    ]
+    for path in files:
+        by_events, direct = _both_paths(path, chunk=997)
+        assert by_events == direct, path
+        assert len(direct) > 100, path

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from kg.errors import LoaderError
 from kg.model import Claim, Document, Entity, Event, Evidence, Extraction, Participant, slugify
@@ -27,6 +27,9 @@ from kg.ontology import Ontology, ontology
 from kg.paths import loaders_dir, ontology_dir
 from kg.resolve import Resolver, default_resolver
 from kg.yamlfile import read_yaml
+
+if TYPE_CHECKING:
+    from kg.store.nquads import DatasetWriter
 
 ROLES = ("perpetrator", "target", "victim", "participant", "supporter")
 #: similarity (0-100, token-sorted) from which a dataset name is taken for a known one
@@ -44,6 +47,23 @@ csv.field_size_limit(10 * 1024 * 1024)
 MAX_LINE_CHARS = 1 << 20
 #: the largest count (fatalities) a row may give
 MAX_COUNT = 10**9
+
+#: A row's dead: (value, low, high)
+Dead = tuple[int | None, int | None, int | None]
+#: What one row states (:meth:`TabularLoader.row_facts`): event IRI, type, date, date
+#: precision, place, country, [(actor, role)], dead, evidence text, line
+RowFacts = tuple[
+    str,
+    str,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    list[tuple[str, str]],
+    Dead | None,
+    str,
+    int,
+]
 
 
 @dataclass
@@ -563,14 +583,20 @@ class TabularLoader:
                 yield reader.line_num, row
 
     # -- one row ------------------------------------------------------------------------------
-    def row_event(self, doc: Document, line: int, row: dict[str, str]) -> Event:
-        """The event of one row (raises ValueError with a readable reason)."""
+    def row_facts(self, line: int, row: dict[str, str]) -> RowFacts:
+        """What one row states, read through the mapping (raises ValueError with a readable
+        reason). :meth:`row_event` turns it into an :class:`Event`; the bulk path
+        (:meth:`text_chunks`) writes it as N-Quads text without building the objects."""
         try:
             key = self._id_template.format_map(row)
         except KeyError as e:
             raise ValueError(f"no column {e} for the event id") from None
-        if not key.strip("-_ ") or not all((row.get(f) or "").strip() for f in self._id_fields):
+        if not key.strip("-_ "):
             raise ValueError(f"empty event id ({', '.join(self._id_fields)})")
+        for f in self._id_fields:
+            v = row.get(f)
+            if not v or not v.strip():
+                raise ValueError(f"empty event id ({', '.join(self._id_fields)})")
         etype = self._type(row)
         date, precision = self._date(row)
         evidence_text = (row.get(self._evidence_col) or "").strip() or f"{self.m.name} row {line}"
@@ -579,21 +605,9 @@ class TabularLoader:
             names = [s.strip() for s in raw_sources.split(self._sources_split) if s.strip()]
             if names:
                 evidence_text += f" [sources: {'; '.join(names)}]"
-        evidence = Evidence(text=evidence_text, row=line)
-        rule = self.rule
-        publisher = self.publisher
-        event = Event(
-            id=self.o.entity_iri("event", _slug_id(key)),
-            type=etype,
-            date=date,
-            date_precision=precision,
-            evidence=[evidence],
-            rule=rule,
-            source=publisher,
-        )
-        self._place(event, row)
+        place, country = self._place(row)
         seen: set[tuple[str, str]] = set()
-        participants = event.participants
+        parts: list[tuple[str, str]] = []
         for a, column, assoc_col, assoc_split, code_col, roles in self._actor_specs:
             role = self._role(a, row, roles)
             names = [(row.get(column) or "").strip()]
@@ -608,13 +622,51 @@ class TabularLoader:
                 iri = known or self._actor(name, row.get(code_col, "") if code_col else "")
                 if (iri, role) not in seen:  # what Event.add_participant checks, in O(1)
                     seen.add((iri, role))
-                    participants.append(Participant(iri, role, evidence, rule, publisher))
-        if self._fat:
-            claim = self._fatalities(self._fat, row, evidence, rule)
-            if claim is not None:
-                claim.subject = event.id
-                event.fatalities.append(claim)
+                    parts.append((iri, role))
+        dead = self._dead(self._fat, row) if self._fat else None
+        eid = self.o.entity_iri("event", _slug_id(key))
+        return (eid, etype, date, precision, place, country, parts, dead, evidence_text, line)
+
+    def row_event(self, doc: Document, line: int, row: dict[str, str]) -> Event:
+        """The event of one row (raises ValueError with a readable reason)."""
+        return self.event_of(self.row_facts(line, row))
+
+    def event_of(self, facts: RowFacts) -> Event:
+        """The :class:`Event` of a row's facts."""
+        eid, etype, date, precision, place, country, parts, dead, text, line = facts
+        evidence = Evidence(text=text, row=line)
+        rule, publisher = self.rule, self.publisher
+        event = Event(
+            id=eid,
+            type=etype,
+            date=date,
+            date_precision=precision,
+            place=place,
+            country=country,
+            evidence=[evidence],
+            rule=rule,
+            source=publisher,
+        )
+        event.participants = [Participant(i, role, evidence, rule, publisher) for i, role in parts]
+        if dead is not None:
+            event.fatalities.append(self.dead_claim(eid, dead, evidence))
         return event
+
+    def dead_claim(self, event: str, dead: Dead, evidence: Evidence) -> Claim:
+        """The count claim of a row's dead: exact, or a range (UCDP's low and high)."""
+        value, low, high = dead
+        ranged = low is not None and high is not None and low != high
+        return Claim(
+            subject=event,
+            predicate="fatalities",
+            value=value,
+            qualifier="range" if ranged else "exact",
+            low=low if ranged else None,
+            high=high if ranged else None,
+            source=self.publisher,
+            evidence=evidence,
+            rule=f"{self.rule}.fatalities",
+        )
 
     def _type(self, row: dict[str, str]) -> str:
         t = self.m.event["type"]
@@ -665,7 +717,8 @@ class TabularLoader:
         iso = day.isoformat()
         return {"day": iso, "month": iso[:7], "year": iso[:4]}[precision], precision
 
-    def _place(self, event: Event, row: dict[str, str]) -> None:
+    def _place(self, row: dict[str, str]) -> tuple[str | None, str | None]:
+        """(place IRI, country IRI) of a row."""
         p = self.m.event.get("place") or {}
         country_name = (row.get(p.get("country", "")) or "").strip()
         name = (row.get(p.get("name", "")) or "").strip()
@@ -673,10 +726,7 @@ class TabularLoader:
         hit = self._places.get(key)
         if hit is None:
             hit = self._places[key] = self._resolve_place(country_name, name, row)
-        if hit[1]:
-            event.country = hit[1]
-        if hit[0]:
-            event.place = hit[0]
+        return hit
 
     def _resolve_place(
         self, country_name: str, name: str, row: dict[str, str]
@@ -817,26 +867,14 @@ class TabularLoader:
 
             self._entities[ref.id] = document_entity(ref)
 
-    def _fatalities(
-        self, fat: dict[str, Any], row: dict[str, str], evidence: Evidence, rule: str
-    ) -> Claim | None:
+    def _dead(self, fat: dict[str, Any], row: dict[str, str]) -> Dead | None:
+        """(value, low, high) of a row's dead, or None when it gives no figure."""
         value = _int(row.get(fat.get("value", "")))
         low = _int(row.get(fat.get("low", ""))) if fat.get("low") else None
         high = _int(row.get(fat.get("high", ""))) if fat.get("high") else None
         if value is None and low is None:
             return None
-        ranged = low is not None and high is not None and low != high
-        return Claim(
-            subject="",
-            predicate="fatalities",
-            value=value,
-            qualifier="range" if ranged else "exact",
-            low=low if ranged else None,
-            high=high if ranged else None,
-            source=self.publisher,
-            evidence=evidence,
-            rule=f"{rule}.fatalities",
-        )
+        return value, low, high
 
     # -- the file -----------------------------------------------------------------------------
     def extractions(
@@ -850,13 +888,49 @@ class TabularLoader:
         progress: Callable[[str], None] | None = None,
     ) -> Iterator[Extraction]:
         """The file as a stream of extractions of at most ``chunk`` events each."""
-        events: list[Event] = []
+        for facts in self.fact_chunks(
+            path, report, on_error=on_error, chunk=chunk, progress=progress
+        ):
+            yield self._chunk(doc, [self.event_of(f) for f in facts])
+
+    def text_chunks(
+        self,
+        path: Path,
+        doc: Document,
+        report: LoadReport,
+        writer: DatasetWriter,
+        *,
+        on_error: str = "fail",
+        chunk: int = 20000,
+        progress: Callable[[str], None] | None = None,
+    ) -> Iterator[tuple[str, int]]:
+        """The file as N-Quads text for the bulk loader, chunk by chunk: the same quads as
+        :meth:`extractions` written by :meth:`DatasetWriter.chunk`, without building an
+        Event per row (a million rows)."""
+        for facts in self.fact_chunks(
+            path, report, on_error=on_error, chunk=chunk, progress=progress
+        ):
+            judged, self.judgements = self.judgements, []
+            yield writer.rows(doc.id, facts, judged, self._entities, self)
+
+    def fact_chunks(
+        self,
+        path: Path,
+        report: LoadReport,
+        *,
+        on_error: str = "fail",
+        chunk: int = 5000,
+        progress: Callable[[str], None] | None = None,
+    ) -> Iterator[list[RowFacts]]:
+        """The facts of the file's rows, at most ``chunk`` at a time; a malformed row raises
+        :class:`LoaderError` (``on_error="fail"``) or is counted and skipped."""
+        facts: list[RowFacts] = []
         for line, row in self.rows(path):
             report.rows += 1
             try:
                 if "__error__" in row:
                     raise ValueError(row["__error__"])
-                events.append(self.row_event(doc, line, row))
+                facts.append(self.row_facts(line, row))
                 report.loaded += 1
             except ValueError as e:
                 msg = f"{path}:{line}: {e}"
@@ -865,15 +939,15 @@ class TabularLoader:
                 report.skipped += 1
                 if len(report.errors) < 1000:
                     report.errors.append(msg)
-            if len(events) >= chunk:
-                yield self._chunk(doc, events)
-                events = []
+            if len(facts) >= chunk:
+                yield facts
+                facts = []
                 if progress:
                     progress(f"{path}: {report.rows:,} rows read")
-        if events or report.rows == 0:
-            yield self._chunk(doc, events)
         report.entities = len(self._entities)
         report.resolved = sum(1 for e in self._entities.values() if e.resolved)
+        if facts or report.rows == 0:
+            yield facts
 
     def _chunk(self, doc: Document, events: list[Event]) -> Extraction:
         used = {p.entity for e in events for p in e.participants}
