@@ -50,6 +50,13 @@ MAX_COUNT = 10**9
 
 #: A row's dead: (value, low, high)
 Dead = tuple[int | None, int | None, int | None]
+
+
+def is_range(dead: Dead) -> bool:
+    """Whether a row's dead are a range (a count claim), not one exact figure."""
+    return dead[1] is not None and dead[2] is not None and dead[1] != dead[2]
+
+
 #: What one row states (:meth:`TabularLoader.row_facts`): event IRI, type, date, date
 #: precision, place, country, [(actor, role)], dead, evidence text, line
 RowFacts = tuple[
@@ -655,7 +662,7 @@ class TabularLoader:
     def dead_claim(self, event: str, dead: Dead, evidence: Evidence) -> Claim:
         """The count claim of a row's dead: exact, or a range (UCDP's low and high)."""
         value, low, high = dead
-        ranged = low is not None and high is not None and low != high
+        ranged = is_range(dead)
         return Claim(
             subject=event,
             predicate="fatalities",

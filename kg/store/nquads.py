@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from kg.load.tabular import is_range
 from kg.model import Claim, Entity, Event, Evidence, Extraction
 from kg.ontology import RDF, XSD, Ontology, ontology
 from kg.store.rdf import _claim, _entity, _Writer
@@ -154,9 +155,8 @@ class DatasetWriter:
                     p = roles[role] = f"<{self.o.prop(role)}>"
                 out.append(f"{s} {p} <{actor}>{tail}")
             if dead is not None:
-                value, low, high = dead
-                if value is not None and (low is None or high is None or low == high):
-                    out.append(f'{s} {self.FAT} "{value}"^^{self.INT}{tail}')
+                if dead[0] is not None and not is_range(dead):
+                    out.append(f'{s} {self.FAT} "{dead[0]}"^^{self.INT}{tail}')
                 else:
                     ev = Evidence(text=text, row=line)
                     _claim(w, doc, loader.dead_claim(eid, dead, ev), cls="CountClaim", truthy=False)
