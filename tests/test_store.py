@@ -285,3 +285,25 @@ def test_export_parses_back(
 def test_export_unknown_format(store: KGStore):
     with pytest.raises(StoreError, match="unknown format"):
         store.dump("xml", io.BytesIO())
+
+
+def test_bulk_add_writes_every_batch_into_the_graph(tmp_path, monkeypatch):
+    import kg.store.oxigraph as oxstore
+
+    monkeypatch.setattr(oxstore, "BULK_BATCH", 7)
+    store = KGStore(str(tmp_path / "s"))
+    g = "https://example.org/doc/big"
+    quads = [
+        ox.Quad(
+            ox.NamedNode(f"https://example.org/e{i}"),
+            ox.NamedNode("https://example.org/p"),
+            ox.Literal(str(i)),
+            ox.DefaultGraph(),  # any graph given: bulk_add writes into its own
+        )
+        for i in range(50)
+    ]
+    store.begin_bulk(g)
+    assert store.bulk_add(g, iter(quads)) == 50
+    store.end_bulk(g)
+    got = list(store._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+    assert sorted(q.object.value for q in got) == sorted(str(i) for i in range(50))

@@ -25,6 +25,8 @@ from kg.store.rdf import extraction_quads, refresh_reference, store_documents, s
 
 DEFAULT_LOCATION = "kg-data"
 _STAGING = "urn:kg:staging:"
+#: quads per call of the bulk loader when a large document is bulk-written (see KGStore.bulk_add)
+BULK_BATCH = 100_000
 
 
 def default_location() -> str:
@@ -199,13 +201,25 @@ class KGStore:
         self.flush()
 
     def bulk_add(self, graph: str, quads: Iterable[ox.Quad]) -> int:
+        """Bulk-write ``quads`` into ``graph`` (between begin/end_bulk), in batches: the bulk
+        loader holds what one call gives it, and 2M quads at once peaked at 3.9 GB (1.4 GB in
+        batches of 100k, and faster)."""
         target = ox.NamedNode(graph)
-        batch = [ox.Quad(q.subject, q.predicate, q.object, target) for q in quads]
+        n = 0
+        batch: list[ox.Quad] = []
         try:
-            self._store.bulk_extend(batch)
+            for q in quads:
+                batch.append(ox.Quad(q.subject, q.predicate, q.object, target))
+                if len(batch) >= BULK_BATCH:
+                    self._store.bulk_extend(batch)
+                    n += len(batch)
+                    batch = []
+            if batch:
+                self._store.bulk_extend(batch)
+                n += len(batch)
         except (OSError, RuntimeError) as e:
             raise StoreError(f"cannot write graph {graph}: {e}") from e
-        return len(batch)
+        return n
 
     def bulk_add_text(self, graph: str, data: bytes) -> int:
         """Bulk-load N-Quads text whose graph term is ``graph`` (between begin/end_bulk).
