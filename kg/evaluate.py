@@ -9,7 +9,9 @@ through the ``kgo:family`` annotations of the ontology. Scores are given per fac
 - relations: (subject, family, object) over matched entities; inverse properties are turned
   round and symmetric ones compared both ways;
 - events: same type family (or both violent), compatible date (one a prefix of the other)
-  and the same place when both have one;
+  and a compatible place when both have one: the same, or one inside the other by the gold
+  file's own ``located_in`` relations and entity countries (a coarser place, like a coarser
+  date, names the same event; an exact place scores higher when several events compete);
 - roles: (event, role, entity) over matched events ("targets" accepts target or victim);
 - counts: (event, value, qualifier, source) over matched events; count claims without a
   number ("all members of the squad") cannot be compared and are not scored;
@@ -188,6 +190,25 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
     # -- events --------------------------------------------------------------------------
     gevents = gold.get("events") or []
 
+    # what each gold place lies in: its located_in relations and its country, transitively
+    up: dict[str, set[str]] = {}
+    for r in gold.get("relations") or []:
+        if str(r.get("type")) == "located_in":
+            up.setdefault(str(r["s"]), set()).add(str(r["o"]))
+    for g in gold.get("entities") or []:
+        if g.get("country"):
+            up.setdefault(str(g["id"]), set()).add(str(g["country"]))
+
+    def within(place: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [place]
+        while todo:
+            for nxt in up.get(todo.pop(), ()):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        return seen
+
     def compatible(ge: dict[str, Any], pe: Any) -> int:
         gf, pf = str(ge.get("type")), o.family(pe.type) or ""
         if not same_family(gf, pf):
@@ -202,9 +223,12 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
         gl = ge.get("location")
         pl = g_of(pe.place) if pe.place else None
         if gl and pl:
-            if gl != pl:
+            if gl == pl:
+                score += 2
+            elif pl in within(gl) or gl in within(pl):
+                score += 1  # a coarser or finer place, by the gold's own containment
+            else:
                 return 0
-            score += 2
         if score == 1:
             return 0  # neither date nor place agree: not enough to call it the same event
         return score + (1 if gf == pf else 0)

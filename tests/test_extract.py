@@ -432,3 +432,67 @@ def test_a_dated_change_gives_the_claim_its_start():
     )
     [claim] = [r for r in ex.relations if r.predicate == "severedRelationsWith"]
     assert claim.valid_from == "2024-08-12"  # the Monday before the report
+
+
+# -- sites named by a common noun, and "the group" after a tie -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Gunmen stormed the Sahara Palms hotel in Niamey on Tuesday.", "Sahara Palms"),
+        ("A car bomb exploded outside the Tamarind shopping mall on Monday.", "Tamarind"),
+        ("Fighters overran the Kolo checkpoint before dawn on Wednesday.", "Kolo"),
+        ("Rebels shelled the Mbeni Road overnight on Tuesday.", "Mbeni Road"),
+    ],
+)
+def test_a_name_before_a_facility_noun_is_a_site(write_report: WriteReport, body, name):
+    ex = extract(write_report, body)
+    [ent] = [e for e in ex.entities if e.label == name]
+    assert ent.type == "Site"
+
+
+def test_the_group_is_not_the_organisation_another_is_tied_to(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Ansar al-Sunna, which is linked to the Islamic State, claimed the raid on Monday. "
+        "The group said eleven soldiers were killed.",
+    )
+    ansar = next(e for e in ex.entities if "Ansar al-Sunna" in e.mentions)
+    assert "The group" in ansar.mentions
+    assert not any(
+        "group" in m.lower() for e in ex.entities if e.id != ansar.id for m in e.mentions
+    )
+
+
+def test_an_unqualified_president_leads_the_state_the_report_is_about(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "KAMPALA, June 13 - Soldiers clashed with rebels in Kasese, in western Uganda, on "
+        "Tuesday. President Edward Mukasa said the army would hold the town. "
+        "Former President Paul Kato condemned the fighting.",
+    )
+    leads = {
+        (c.subject.rsplit("/", 1)[-1], c.object) for c in ex.relations if c.predicate == "leaderOf"
+    }
+    assert ("edward-mukasa", actor("uganda")) in leads
+    assert not any(s == "paul-kato" for s, _ in leads)  # "Former President"
+
+
+def test_a_qualified_president_is_not_taken_for_the_home_state(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "KAMPALA, June 13 - Soldiers clashed with rebels in Kasese, in western Uganda, on "
+        "Tuesday. Kenyan President Samuel Otieno called for calm.",
+    )
+    assert not any(c.predicate == "leaderOf" and c.object == actor("uganda") for c in ex.relations)
+
+
+def test_who_led_makes_a_leader(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Abubakar Shekau, who led Boko Haram for more than a decade, died in May 2021.",
+    )
+    assert (actor("shekau"), actor("boko-haram")) in relations(ex, "leaderOf") or any(
+        c.predicate == "leaderOf" and c.object == actor("boko-haram") for c in ex.relations
+    )

@@ -221,10 +221,55 @@ class ReportExtractor:
                     confidence=0.7,
                 )
             )
+        self._home_leaders(st, sents, text)
         if self.register == "notes" and sents:
             self._note_event(st, sents)
         self._finish(st)
         return ex
+
+    _HOME_TITLE = re.compile(
+        r"(?:^|[\s\"“(])(?:(?:the|then|interim|transitional|acting)\s+)?"
+        r"(?:President|Prime Minister)\s+$"
+    )
+
+    def _home_leaders(self, st: _State, sents: list[_Sentence], text: str) -> None:
+        """An unqualified "President X" / "Prime Minister X" is, in news style, the leader of
+        the state the report is about (a foreign one is qualified: "US President Joe
+        Biden", "Kenya's president"): leaderOf that state, once per person, at lower
+        confidence; a person whose own state is known leads that one. Not when the title
+        carries a state ("Somali President" is another rule) or says "former"."""
+        home = st.dm.focus_state
+        if not home:
+            return
+        done: set[str] = set()
+        for m in st.dm.mentions:
+            if m.cls != "Person" or not m.entity or m.entity in done or m.sentence >= len(sents):
+                continue
+            s = sents[m.sentence]
+            before = text[max(s.start, m.start - 40) : m.start]
+            if not self._HOME_TITLE.search(before) or s.question:
+                continue
+            lead = before[: self._HOME_TITLE.search(before).start()]  # type: ignore[union-attr]
+            if re.search(r"(?:'s|’s|former|ex-)\s*$", lead, re.IGNORECASE) or any(
+                x.kind == "demonym" and m.start - 30 <= x.end <= m.start
+                for x in st.dm.in_sentence(m.sentence)
+            ):
+                continue
+            done.add(m.entity)
+            # a person the reference knows is the leader of their own state, not of the one
+            # the report is about ("Prime Minister Abiy Ahmed" in a report on Eritrea)
+            ent = st.dm.entities.get(m.entity)
+            state = ent.country if ent is not None and ent.country else home
+            st.add_relation(
+                Claim(
+                    subject=m.entity,
+                    predicate="leaderOf",
+                    object=state,
+                    evidence=s.evidence(),
+                    rule="rel.leader.home-title",
+                    confidence=0.6,
+                )
+            )
 
     # -- templates -----------------------------------------------------------------------
     def _template(self, text: str, a: int, b: int, i: int, dm: DocMentions) -> _Sentence:

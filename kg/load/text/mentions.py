@@ -64,6 +64,14 @@ _DATELINE = re.compile(
 )
 
 
+#: words before a name that make it what another actor is tied to, not the topic
+_TIED_TO = re.compile(
+    r"\b(?:linked|tied|affiliated|aligned|loyal|allied|connected|close|allegiance)\s+(?:to|with)"
+    r"\s+(?:the\s+)?$|\b(?:affiliate|branch|offshoot|franchise|wing|arm|ally)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class Mention:
     """A span of the document that denotes an entity (or a demonym's state)."""
@@ -428,6 +436,20 @@ class MentionFinder:
         # "Kyun Hpyar village", "Salem city": a settlement named by the words before
         if not area and re.match(r" (?:village|town|city|hamlet|settlement)\b", text[b : b + 12]):
             cls = "Settlement"
+        # "the DusitD2 hotel", "the Westgate shopping mall", "Lido beach": a site named by the
+        # common noun after it (not "Hamas fighters": those are handled above)
+        if (
+            not area
+            and cls in ("Actor", "Person")
+            and re.match(
+                r" (?:hotel|(?:shopping )?(?:mall|centre|center)|complex|compound|airport|air ?base|"
+                r"military base|base|market|marketplace|hospital|clinic|university|school|college|"
+                r"mosque|church|prison|jail|checkpoint|beach|stadium|bridge|barracks|refinery|"
+                r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing)\b",
+                text[b : b + 22],
+            )
+        ):
+            cls = "Site"
         # "Mafa, a village in Tarmuwa": a settlement named by its apposition
         if not area and re.match(
             r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:village|town|city|hamlet|settlement|"
@@ -842,7 +864,7 @@ class MentionFinder:
             i = bisect_right(sentence_starts, s) - 1
             if not (i >= 0 and sentences[i][0] <= s < sentences[i][1]):
                 i = next(k for k, (a, b) in enumerate(sentences) if a <= s < b)
-            iri = self._resolve_generic(dm, gi, dem, s)
+            iri = self._resolve_generic(dm, gi, dem, s, text)
             if iri is None:
                 continue
             ent = dm.entities.get(iri)
@@ -857,7 +879,7 @@ class MentionFinder:
             insort(dm.mentions, Mention(s, e, surface, "generic", iri, i, ent.type), key=_start)
 
     def _resolve_generic(
-        self, dm: DocMentions, gi: int, dem: Mention | None, pos: int
+        self, dm: DocMentions, gi: int, dem: Mention | None, pos: int, text: str | None = None
     ) -> str | None:
         rule = self.lex.generic[gi]
         o = self.o
@@ -873,6 +895,7 @@ class MentionFinder:
                     if ent.type == "StateForce" and ent.country == home:
                         return ent.id
         best: Mention | None = None
+        aside: Mention | None = None  # named only as what another is tied to
         for m in dm.mentions:
             if m.start >= pos or m.entity is None or m.kind == "demonym":
                 continue
@@ -881,7 +904,14 @@ class MentionFinder:
                 continue
             if state and cand.country != state and cand.id != state:
                 continue
+            # "al-Shabaab, which is linked to al-Qaeda, said...": "the group" of the next
+            # sentence is al-Shabaab, not the organisation it is linked to
+            if text is not None and _TIED_TO.search(text[max(0, m.start - 40) : m.start]):
+                aside = m
+                continue
             best = m
+        if best is None:
+            best = aside
         return best.entity if best else None
 
     # -- collective actors (loaders/text/mentions.yaml, collective) ---------------------------
