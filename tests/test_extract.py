@@ -496,3 +496,12 @@ def test_who_led_makes_a_leader(write_report: WriteReport):
     assert (actor("shekau"), actor("boko-haram")) in relations(ex, "leaderOf") or any(
         c.predicate == "leaderOf" and c.object == actor("boko-haram") for c in ex.relations
     )
+
+
+def test_a_trailing_according_to_speaks_for_the_count_before_it(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Rebels attacked Kasese on Monday. At least 17 people were killed in Kasese, "
+        "according to a tally compiled by AFP from hospital sources.",
+    )
+    assert (17, "at_least", actor("afp")) in counts(only_event(ex))

@@ -72,7 +72,10 @@ _VICTIM_COUNT = re.compile(
 _TRAILING_ASIDE = re.compile(
     r"\s*(?:(?:late\s+|early\s+)?on\s+\w+(?:\s+\w+)?|last\s+\w+|yesterday|today|at\s+the\s+time|"
     r"later|earlier|afterwards|"
-    r"in\s+a\s+statement|in\s+a\s+\w+\s+statement)?\s*(?:,\s*(?:in|as|after|amid|adding)\b[^.;]*)?[.;]?\s*$",
+    r"in\s+a\s+statement|in\s+a\s+\w+\s+statement|"
+    # "according to a tally by AFP from hospital sources": where the speaker got it
+    r"(?:from|based\s+on|citing|quoting)\s+(?:[\w-]+\s+){0,3}?(?:sources|records|figures|data|"
+    r"officials|workers|staff|reports))?\s*(?:,\s*(?:in|as|after|amid|adding)\b[^.;]*)?[.;]?\s*$",
     re.I,
 )
 _RANK = re.compile(
