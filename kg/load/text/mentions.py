@@ -64,6 +64,14 @@ _DATELINE = re.compile(
 )
 
 
+#: a common noun after an unknown name that makes it a site ("the DusitD2 hotel")
+_SITE_NOUN_AFTER = re.compile(
+    r" (?:hotel|(?:shopping )?(?:mall|centre|center)|complex|compound|airport|air ?base|"
+    r"military base|base|market|marketplace|hospital|clinic|university|school|college|"
+    r"mosque|church|prison|jail|checkpoint|beach|stadium|bridge|barracks|refinery|"
+    r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing)\b"
+)
+
 #: words before a name that make it what another actor is tied to, not the topic
 _TIED_TO = re.compile(
     r"\b(?:linked|tied|affiliated|aligned|loyal|allied|connected|close|allegiance)\s+(?:to|with)"
@@ -438,17 +446,7 @@ class MentionFinder:
             cls = "Settlement"
         # "the DusitD2 hotel", "the Westgate shopping mall", "Lido beach": a site named by the
         # common noun after it (not "Hamas fighters": those are handled above)
-        if (
-            not area
-            and cls in ("Actor", "Person")
-            and re.match(
-                r" (?:hotel|(?:shopping )?(?:mall|centre|center)|complex|compound|airport|air ?base|"
-                r"military base|base|market|marketplace|hospital|clinic|university|school|college|"
-                r"mosque|church|prison|jail|checkpoint|beach|stadium|bridge|barracks|refinery|"
-                r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing)\b",
-                text[b : b + 22],
-            )
-        ):
+        if not area and cls in ("Actor", "Person") and re.match(_SITE_NOUN_AFTER, text[b : b + 22]):
             cls = "Site"
         # "Mafa, a village in Tarmuwa": a settlement named by its apposition
         if not area and re.match(
