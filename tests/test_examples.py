@@ -137,15 +137,23 @@ def test_key_facts_show_the_mopti_fatalities_as_contested(examples: KGStore):
 FIRST_SET = [p for p in sorted(EXAMPLES.glob("*.gold.yaml")) if int(p.name[:2]) <= 13]
 DEV_SET = [p for p in sorted(EXAMPLES.glob("*.gold.yaml")) if int(p.name[:2]) > 13]
 HELDOUT = sorted((EXAMPLES.parent / "heldout").glob("*.gold.yaml"))
+# the second held-out set, written after the rules were frozen at 8d6a181
+HELDOUT2 = sorted((EXAMPLES.parent / "heldout2").glob("*.gold.yaml"))
 
 
 @pytest.mark.parametrize(
     ("files", "floor", "precision"),
     # Regression floors, not targets: they guard against a change that breaks extraction;
-    # raise them when the extractor improves (today: F1 0.76 / P 0.87, F1 0.58 / P 0.75 and,
-    # on the held-out reports written after the rules were frozen, F1 0.48 / P 0.65).
-    [(FIRST_SET, 0.7, 0.8), (DEV_SET, 0.52, 0.68), (HELDOUT, 0.43, 0.58)],
-    ids=["first-set", "dev-set", "held-out"],
+    # raise them when the extractor improves (today: F1 0.77 / P 0.88, F1 0.61 / P 0.77, on
+    # the first held-out set, now used for development, F1 0.52 / P 0.67, and on the second,
+    # written after the rules were frozen at 8d6a181, F1 0.57 / P 0.75).
+    [
+        (FIRST_SET, 0.7, 0.8),
+        (DEV_SET, 0.55, 0.7),
+        (HELDOUT, 0.47, 0.6),
+        (HELDOUT2, 0.52, 0.68),
+    ],
+    ids=["first-set", "dev-set", "held-out", "held-out-2"],
 )
 def test_evaluation_on_the_example_gold_files(files: list[Path], floor: float, precision: float):
     assert len(files) >= 10
