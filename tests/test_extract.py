@@ -440,10 +440,14 @@ def test_a_dated_change_gives_the_claim_its_start():
 @pytest.mark.parametrize(
     ("body", "name"),
     [
-        ("Gunmen stormed the Sahara Palms hotel in Niamey on Tuesday.", "Sahara Palms"),
-        ("A car bomb exploded outside the Tamarind shopping mall on Monday.", "Tamarind"),
-        ("Fighters overran the Kolo checkpoint before dawn on Wednesday.", "Kolo"),
+        ("Gunmen stormed the Sahara Palms hotel in Niamey on Tuesday.", "Sahara Palms hotel"),
+        (
+            "A car bomb exploded outside the Tamarind shopping mall on Monday.",
+            "Tamarind shopping mall",
+        ),
+        ("Fighters overran the Kolo checkpoint before dawn on Wednesday.", "Kolo checkpoint"),
         ("Rebels shelled the Mbeni Road overnight on Tuesday.", "Mbeni Road"),
+        ("Troops searched the Gwoza forest on Wednesday.", "Gwoza forest"),
     ],
 )
 def test_a_name_before_a_facility_noun_is_a_site(write_report: WriteReport, body, name):

@@ -69,7 +69,7 @@ _SITE_NOUN_AFTER = re.compile(
     r" (?:hotel|(?:shopping )?(?:mall|centre|center)|complex|compound|airport|air ?base|"
     r"military base|base|market|marketplace|hospital|clinic|university|school|college|"
     r"mosque|church|prison|jail|checkpoint|beach|stadium|bridge|barracks|refinery|"
-    r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing)\b"
+    r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing|forest)\b"
 )
 
 #: words before a name that make it what another actor is tied to, not the topic
@@ -446,7 +446,11 @@ class MentionFinder:
             cls = "Settlement"
         # "the DusitD2 hotel", "the Westgate shopping mall", "Lido beach": a site named by the
         # common noun after it (not "Hamas fighters": those are handled above)
-        if not area and cls in ("Actor", "Person") and re.match(_SITE_NOUN_AFTER, text[b : b + 22]):
+        site = re.match(_SITE_NOUN_AFTER, text[b : b + 24])
+        if not area and cls in ("Actor", "Person") and site:
+            # the noun is part of the place's name: "the Beach View hotel", "Sambisa forest"
+            b += site.end()
+            name = text[a:b]
             cls = "Site"
         # "Mafa, a village in Tarmuwa": a settlement named by its apposition
         if not area and re.match(
