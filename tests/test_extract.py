@@ -509,3 +509,26 @@ def test_a_trailing_according_to_speaks_for_the_count_before_it(write_report: Wr
         "according to a tally compiled by AFP from hospital sources.",
     )
     assert (17, "at_least", actor("afp")) in counts(only_event(ex))
+
+
+def test_fighters_said_to_have_done_it_is_a_claim_of_the_incident(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Gunmen stormed the Sahara Palms hotel in Niamey on Tuesday, killing nine people. "
+        "The attack began when a suicide bomber blew himself up in the lobby. "
+        "Ansar al-Sunna said in a statement that its fighters had carried out the raid.",
+    )
+    ev = only_event(ex)  # the bomber's blast is the same incident, not a second event
+    [claim] = [c for c in ex.statements if c.predicate == "claimedResponsibilityFor"]
+    assert claim.object == ev.id
+
+
+def test_fighters_who_had_not_done_it_make_no_claim(
+    write_report: WriteReport,
+):
+    ex = extract(
+        write_report,
+        "Gunmen stormed the Sahara Palms hotel in Niamey on Tuesday, killing nine people. "
+        "Ansar al-Sunna said in a statement that its fighters had not carried out the raid.",
+    )
+    assert not [c for c in ex.statements if c.predicate == "claimedResponsibilityFor"]

@@ -103,7 +103,9 @@ _DENIAL = re.compile(r"\b(?:denied|denies|deny|denying)\b", re.I)
 # words without which no statement rule can match (checked first: most sentences have none)
 _STATEMENT_CUE = re.compile(
     r"\b(?:den(?:y|ies|ied|ying)|reject|dismiss|refut|disput|claim|admit|acknowledg|"
-    r"responsib|credit|boast|accus|blam|pinned|(?:said|says)\s+(?:that\s+)?(?:its|their)\b)",
+    r"responsib|credit|boast|accus|blam|pinned|(?:said|says)\s+(?:that\s+)?(?:its|their)\b|"
+    r"\b(?:its|their)\s+(?:own\s+)?(?:fighters|men|forces|members|units|troops|militants|"
+    r"mujahideen|soldiers)\b)",
     re.I,
 )
 
@@ -1449,6 +1451,10 @@ class _State:
             or o.is_a(cur.type, cand.type)
             or o.is_a(cand.type, cur.type)
             or (same_sentence and fa in _VIOLENT and fb in _VIOLENT)
+            # "The attack began when a suicide bomber blew himself up in the restaurant": a
+            # violent cue with no date and no place of its own tells more of the incident
+            # under discussion
+            or (fa in _VIOLENT and fb in _VIOLENT and not cand.date and not cand.place)
         ):
             return None
         if (
