@@ -252,9 +252,10 @@ class ReportExtractor:
                 continue
             s = sents[m.sentence]
             before = text[max(s.start, m.start - 40) : m.start]
-            if not self._HOME_TITLE.search(before) or s.question:
+            title = self._HOME_TITLE.search(before)
+            if title is None or s.question:
                 continue
-            lead = before[: self._HOME_TITLE.search(before).start()]  # type: ignore[union-attr]
+            lead = before[: title.start()]
             if re.search(r"(?:'s|’s|former|ex-)\s*$", lead, re.IGNORECASE) or any(
                 x.kind == "demonym" and m.start - 30 <= x.end <= m.start
                 for x in st.dm.in_sentence(m.sentence)
