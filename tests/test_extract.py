@@ -532,3 +532,15 @@ def test_fighters_who_had_not_done_it_make_no_claim(
         "Ansar al-Sunna said in a statement that its fighters had not carried out the raid.",
     )
     assert not [c for c in ex.statements if c.predicate == "claimedResponsibilityFor"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The rebels said on Tuesday that they had taken full control of Kasese.",
+        "Rebel columns swept into Kasese on Tuesday.",
+    ],
+)
+def test_taking_a_town_is_a_territorial_change(write_report: WriteReport, body):
+    ev = only_event(extract(write_report, body))
+    assert ev.type == "TerritorialChange" and ev.place == place("kasese")
