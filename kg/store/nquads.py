@@ -128,76 +128,67 @@ class DatasetWriter:
             if c.subject not in written:
                 entity(c.subject)
             _claim(w, doc, c)
-        TYPE, DATE, PLACE, COUNTRY = self.TYPE, self.DATE, self.PLACE, self.COUNTRY
-        classes, roles, place_country = self._classes, self._roles, self._place_country
         for eid, etype, date, _, place, country, parts, dead, text, line in facts:
-            s = iri(eid)
-            cls = classes.get(etype)
-            if cls is None:
-                cls = classes[etype] = iri(self.o.cls(etype))
-            out.append(f"{s} {TYPE} {cls}{tail}")
-            if date:
-                out.append(f'{s} {DATE} "{date}"^^<{_DATE_TYPES[len(date)]}>{tail}')
-            if place:
-                if place not in written:
-                    entity(place)
-                out.append(f"{s} {PLACE} <{place}>{tail}")
-            if country:
-                if country not in written:
-                    entity(country)
-                if not place or place_country.get(place) != country:
-                    out.append(f"{s} {COUNTRY} <{country}>{tail}")
-            for actor, role in parts:
-                if actor not in written:
-                    entity(actor)
-                p = roles.get(role)
-                if p is None:
-                    p = roles[role] = f"<{self.o.prop(role)}>"
-                out.append(f"{s} {p} <{actor}>{tail}")
+            for used in (place, country, *(actor for actor, _ in parts)):
+                if used and used not in written:
+                    entity(used)
+            s = self._facts(out, eid, etype, date, place, country, parts)
             if dead is not None:
                 if dead[0] is not None and not is_range(dead):
                     out.append(f'{s} {self.FAT} "{dead[0]}"^^{self.INT}{tail}')
                 else:
                     ev = Evidence(text=text, row=line)
                     _claim(w, doc, loader.dead_claim(eid, dead, ev), cls="CountClaim", truthy=False)
-            out.append(f'{s} {self.ROW} "{line}"^^{self.INT}{tail}')
-            if text:
-                out.append(f"{s} {self.TEXT} {literal(text)}{tail}")
+            self._evidence(out, s, line, text)
         out.extend(f"{q} .\n" for q in dict.fromkeys(w.quads))
         return "".join(out), len(out)
 
     def _event(self, out: list[str], w: _Writer, doc: str, e: Event) -> None:
-        g = self.g
-        s = iri(e.id)
-        cls = self._classes.get(e.type)
-        if cls is None:
-            cls = self._classes[e.type] = iri(self.o.cls(e.type))
-        out.append(f"{s} {self.TYPE} {cls} {g} .\n")
-        if e.date:
-            out.append(f'{s} {self.DATE} "{e.date}"^^<{_DATE_TYPES[len(e.date)]}> {g} .\n')
-        if e.place:
-            out.append(f"{s} {self.PLACE} <{e.place}> {g} .\n")
-        if e.country and (not e.place or self._place_country.get(e.place) != e.country):
-            out.append(f"{s} {self.COUNTRY} <{e.country}> {g} .\n")
-        seen = set()
-        for part in e.participants:
-            key = (part.role, part.entity)
-            if key in seen:
-                continue
-            seen.add(key)
-            role = self._roles.get(part.role)
-            if role is None:
-                role = self._roles[part.role] = f"<{self.o.prop(part.role)}>"
-            out.append(f"{s} {role} <{part.entity}> {g} .\n")
+        parts = list(dict.fromkeys((p.entity, p.role) for p in e.participants))
+        s = self._facts(out, e.id, e.type, e.date, e.place, e.country, parts)
         for c in e.fatalities:
             exact = (c.qualifier or "exact") == "exact" and not c.partial and c.value is not None
             if exact:
-                out.append(f'{s} {self.FAT} "{int(c.value)}"^^{self.INT} {g} .\n')
+                out.append(f'{s} {self.FAT} "{int(c.value)}"^^{self.INT} {self.g} .\n')
             else:
                 _claim(w, doc, c, cls="CountClaim", truthy=False)
         if e.evidence:
-            ev = e.evidence[0]
-            if ev.row is not None:
-                out.append(f'{s} {self.ROW} "{ev.row}"^^{self.INT} {g} .\n')
-            if ev.text:
-                out.append(f"{s} {self.TEXT} {literal(ev.text)} {g} .\n")
+            self._evidence(out, s, e.evidence[0].row, e.evidence[0].text)
+
+    def _facts(
+        self,
+        out: list[str],
+        eid: str,
+        etype: str,
+        date: str | None,
+        place: str | None,
+        country: str | None,
+        parts: list[tuple[str, str]],
+    ) -> str:
+        """The event's type, date, place, country (when its place does not give it) and
+        role quads, for both writers; returns the event's IRI term. The place must already
+        be written (its country is what decides whether the event states one)."""
+        g = self.g
+        s = iri(eid)
+        cls = self._classes.get(etype)
+        if cls is None:
+            cls = self._classes[etype] = iri(self.o.cls(etype))
+        out.append(f"{s} {self.TYPE} {cls} {g} .\n")
+        if date:
+            out.append(f'{s} {self.DATE} "{date}"^^<{_DATE_TYPES[len(date)]}> {g} .\n')
+        if place:
+            out.append(f"{s} {self.PLACE} <{place}> {g} .\n")
+        if country and (not place or self._place_country.get(place) != country):
+            out.append(f"{s} {self.COUNTRY} <{country}> {g} .\n")
+        for actor, role in parts:
+            p = self._roles.get(role)
+            if p is None:
+                p = self._roles[role] = f"<{self.o.prop(role)}>"
+            out.append(f"{s} {p} <{actor}> {g} .\n")
+        return s
+
+    def _evidence(self, out: list[str], s: str, row: int | None, text: str | None) -> None:
+        if row is not None:
+            out.append(f'{s} {self.ROW} "{row}"^^{self.INT} {self.g} .\n')
+        if text:
+            out.append(f"{s} {self.TEXT} {literal(text)} {self.g} .\n")
