@@ -346,6 +346,23 @@ def export(store: KGStore, fmt: str, out: Any) -> None:
         store.dump(fmt, out)
 
 
+# words a Title Case name leaves in lower case ("Ministry of Defence")
+_SMALL_WORDS = frozenset("a an and at de del des du el for in la le of on the to von".split(" "))
+
+
+def _case_variants(name: str) -> list[str]:
+    """``name`` as typed, then in the letter cases labels are usually written in."""
+    words = name.lower().split(" ")
+    smart = " ".join(
+        w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words)
+    )
+    out: list[str] = []
+    for v in (name, name.lower(), name.upper(), name.title(), smart):
+        if v not in out:
+            out.append(v)
+    return out
+
+
 def find_entity(name: str, store: KGStore) -> str:
     """The IRI of the entity called ``name`` (label, alias or mention; case-insensitive)."""
     from kg.ontology import SKOS, ontology
@@ -364,9 +381,12 @@ def find_entity(name: str, store: KGStore) -> str:
         return ref.id
     import pyoxigraph as ox
 
-    # the name exactly as a label is written: an index lookup (the scan below reads every
-    # label in the store, seconds at a million events)
-    exact = f"{ox.Literal(name, language='en')} {ox.Literal(name)}"
+    # the name as a label is written, or in the letter case labels are usually written in
+    # (as typed, lower, upper, Title Case with or without small words): index lookups; the
+    # scan below reads every label in the store, seconds at a million events
+    exact = " ".join(
+        f"{ox.Literal(v, language='en')} {ox.Literal(v)}" for v in _case_variants(name)
+    )
     rows = store.select(
         f"""SELECT DISTINCT ?e WHERE {{
               VALUES ?l {{ {exact} }}

@@ -1163,3 +1163,19 @@ def test_cli_timeline(disk_store: Path):
     bad = kg("--store", str(disk_store), "timeline", "Nobody At All")
     assert bad.exit_code == 1, bad.output
     assert "Nobody At All" in bad.output
+
+
+def test_find_entity_in_other_letter_case_is_an_index_lookup(g: KGStore, monkeypatch):
+    # the name in a usual letter case is found without reading every label (one query);
+    # a spelling that differs in more than letter case still falls back to the scan
+    calls: list[str] = []
+    select = g.select
+    monkeypatch.setattr(g, "select", lambda q, **p: calls.append(q) or select(q, **p))
+    front = find_entity("Test Front", g)
+    for name, want in (("TEST BRIGADE", BRIGADE), ("test brigade", BRIGADE), ("test front", front)):
+        calls.clear()
+        assert find_entity(name, g) == want
+        assert len(calls) == 1, name
+    calls.clear()
+    assert find_entity("test-brigade", g) == BRIGADE
+    assert len(calls) == 2
