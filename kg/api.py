@@ -348,8 +348,8 @@ def export(store: KGStore, fmt: str, out: Any) -> None:
 
 # words a Title Case name leaves in lower case ("Ministry of Defence")
 _SMALL_WORDS = frozenset(
-    ("a", "an", "and", "at", "de", "del", "des", "du", "el", "for", "in", "la", "le", "of")
-    + ("on", "the", "to", "von")
+    {"a", "an", "and", "at", "de", "del", "des", "du", "el", "for", "in", "la", "le", "of", "on"}
+    | {"the", "to", "von"}
 )
 
 
