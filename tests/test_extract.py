@@ -616,3 +616,38 @@ def test_unnamed_protesters_are_of_the_country_of_their_place():
     ex = _note("On 3 September 2023, Ukrainian protesters gathered in Valencia over the war.")
     labels = {e.id: e.label for e in ex.entities}
     assert "Protesters (Ukraine)" in [labels[p.entity] for p in ex.events[0].participants]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "country"),
+    [
+        # particles inside a town's name, and a district after a dash
+        (
+            "On 2 August 2023, in Port-au-Prince - Carrefour-Feuilles, Ouest, residents "
+            "burned tires to protest against kidnappings.",
+            "Port-au-Prince - Carrefour-Feuilles",
+            "haiti",
+        ),
+        (
+            "On 7 August 2023, in Leon de los Aldama, Guanajuato, gunmen shot dead a shopkeeper.",
+            "Leon de los Aldama",
+            "mexico",
+        ),
+        # the district's name ends at the full stop; the city gives the country
+        (
+            "On 9 August 2023, dozens of people protested outside the parliament in "
+            "Chisinau - Centru. Police watched.",
+            "Chisinau - Centru",
+            "moldova",
+        ),
+    ],
+)
+def test_place_names_with_particles_and_districts(text: str, place: str, country: str):
+    ex = _note(text)
+    ents = {e.id: e for e in ex.entities}
+    ev = ex.events[0]
+    assert ents[ev.place].label == place
+    assert ev.country == actor(country)
+    # plain "people" who protest are protesters of the country of the place
+    if "people" in text:
+        assert "Protesters (Moldova)" in [ents[p.entity].label for p in ev.participants]

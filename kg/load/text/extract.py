@@ -831,7 +831,10 @@ class ReportExtractor:
             if info and info[0] == "civilians" and role in ("perpetrator", "participant"):
                 kind = kinds.get(fam) or kinds.get(role)
                 if kind:
+                    guessed = ent in st.dm.collective_guessed
                     ent = self.finder.collective_iri(st.dm, kind, info[1])
+                    if guessed:
+                        st.dm.collective_guessed.add(ent)
             out.append((ent, role))
         rioters = kinds.get("perpetrator")
         if (

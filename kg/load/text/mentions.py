@@ -766,7 +766,11 @@ class MentionFinder:
                 ent = dm.entities[new]
             dm.coded.add(ent.id)
 
-    _DISTRICT = re.compile(r" - ((?:[A-Z][\w'’.-]*|\d+)(?: (?:[A-Z][\w'’.-]*|\d+|de|do|da))*)")
+    # (a dot only inside a word: "in Donetsk - Kyivskyi. During the day" ends at the dot)
+    _DISTRICT = re.compile(
+        r" - ((?:[A-Z][\w'’-]*(?:\.[\w'’-]+)*|\d+)"
+        r"(?: (?:[A-Z][\w'’-]*(?:\.[\w'’-]+)*|\d+|de|do|da))*)"
+    )
 
     def _joined_places(self, dm: DocMentions, text: str) -> None:
         """ "in Tokyo - Chiyoda", "Los Angeles - Central", "Tehran - District 11": a city
@@ -796,7 +800,7 @@ class MentionFinder:
                 continue  # the part after the dash is a known name
             surface = text[x.start : end]
             iri = self._new_entity(dm, surface, "Settlement", surface)
-            dm.entities[iri].country = ex.country if ex.resolved else None
+            dm.entities[iri].country = ex.country  # the city's (reference or gazetteer)
             ms[k - 1] = Mention(x.start, end, surface, "unknown", iri, x.sentence, "Settlement")
             del ms[k : k + len(inside)]
             for old in [ex] + [dm.entities[y.entity or ""] for y in inside]:
