@@ -651,3 +651,83 @@ def test_place_names_with_particles_and_districts(text: str, place: str, country
     # plain "people" who protest are protesters of the country of the place
     if "people" in text:
         assert "Protesters (Moldova)" in [ents[p.entity].label for p in ev.participants]
+
+
+# -- the sides of a fight, and events done by someone -------------------------------------
+def _roles(ex: Extraction, ev: Event) -> set[tuple[str, str]]:
+    labels = {e.id: e.label for e in ex.entities}
+    return {(labels.get(p.entity, p.entity), p.role) for p in ev.participants}
+
+
+def test_fighting_between_two_sides(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Heavy fighting broke out between the Sudanese army and the Rapid Support Forces near "
+        "El Obeid on Monday, residents said.",
+    )
+    ev = only_event(ex)
+    assert ev.type == "Battle"
+    assert {r for _, r in _roles(ex, ev)} == {"participant"}
+    assert len(ev.participants) == 2
+    # a noun of a fight followed by "between" is a new event even without an article
+    ex = extract(write_report, "Clashes between Boko Haram and ISWAP left 30 dead near Gwoza.")
+    ev = only_event(ex)
+    assert ev.type == "Battle" and len(ev.participants) == 2
+
+
+def test_between_that_names_no_sides_or_a_past_accord(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "The 2015 accord between the government and the northern movements has collapsed. "
+        "Clashes between 10 and 20 villagers took place near Gao.",
+    )
+    assert not [e for e in ex.events if e.type == "Agreement"]
+    assert all(not e.participants for e in ex.events)
+
+
+def test_clashed_with_and_exchanged_fire(write_report: WriteReport):
+    ex = extract(write_report, "On Tuesday the Malian army clashed with JNIM near Boni.")
+    ev = only_event(ex)
+    assert ev.roles("target") == [actor("jnim")]
+    assert len(ev.roles("perpetrator")) == 1
+    ex = extract(
+        write_report,
+        "On Tuesday the Houthis and pro-Hadi forces exchanged fire south of Marib.",
+    )
+    assert len(only_event(ex).participants) == 2
+
+
+def test_a_plural_cue_done_by_someone_is_an_event(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "On Sunday the Russian forces carried out air strikes, officials in Avdiivka said.",
+    )
+    ev = only_event(ex)
+    assert ev.type == "AirStrike"
+    assert [r for _, r in _roles(ex, ev)] == ["perpetrator"]
+
+
+def test_shooting_a_named_kind_of_person(write_report: WriteReport):
+    # "a guard", "a local administrator": a victim as good as a count
+    ex = extract(
+        write_report, "On Sunday JNIM gunmen shot and wounded a local administrator in Djenne."
+    )
+    ev = only_event(ex)
+    assert ev.type == "Attack" and ev.rule == "event.verb.shot-and-wounded"
+    assert ev.roles("perpetrator")
+    # no one named before the verb: no event
+    ex = extract(write_report, "On Sunday a guard was shot in Djenne.")
+    assert not ex.events
+
+
+def test_a_labelled_note_takes_its_opening_actor():
+    ex = _note(
+        "Looting: On 4 September 2023, suspected JNIM militants seized cattle in Dialloube "
+        "(Mopti, Mopti)."
+    )
+    ev = only_event(ex)
+    assert ev.type == "LootingDestruction"
+    assert ev.roles("perpetrator") == [actor("jnim")]
+    assert ev.participants[0].rule == "event.note.subject"
+    ex = _note("Other: On 4 September 2023, a statement was read on the radio in Mopti (Mopti).")
+    assert not only_event(ex).participants

@@ -65,8 +65,13 @@ _VICTIM_COUNT = re.compile(
     r"\s+(?:at\s+least\s+|more\s+than\s+|over\s+|some\s+|about\s+|around\s+|nearly\s+|"
     r"almost\s+|up\s+to\s+|an\s+estimated\s+|as\s+many\s+as\s+)?"
     r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-    r"thirty|forty|fifty|a\s+hundred|dozens|scores|hundreds|several|many|a\s+(?:man|woman|"
-    r"civilian|soldier|villager|child|boy|girl|farmer|herder|trader|policeman|gendarme))\b",
+    r"thirty|forty|fifty|a\s+hundred|dozens|scores|hundreds|several|many|"
+    # "a man", "an off-duty policeman", "a local administrator", "his son"
+    r"(?:an?|his|her|their)\s+(?:[\w-]+\s+){0,2}?(?:man|woman|civilian|soldier|villager|child|"
+    r"boy|girl|farmer|herder|trader|merchant|shopkeeper|policeman|police\s+officer|gendarme|"
+    r"guard|teacher|student|journalist|official|officer|driver|worker|resident|chief|leader|"
+    r"member|militiaman|fighter|pastor|priest|imam|doctor|nurse|administrator|son|daughter|"
+    r"husband|wife|brother|father|mother|relative|person|youth|teenager|motorist|passenger))\b",
     re.I,
 )
 _TRAILING_ASIDE = re.compile(
@@ -118,6 +123,8 @@ def _unasserted(text: str) -> bool:
 #: kinds of text the extractor reads (see :class:`ReportExtractor`)
 REGISTERS = ("news", "notes")
 _VIOLENT = {"attack", "battle", "massacre", "strike", "bombing"}
+#: event types whose actor did something to someone or something (its perpetrator)
+_DONE_TO = {"LootingDestruction", "Abduction", "Arrest"}
 
 
 @dataclass
@@ -665,14 +672,25 @@ class ReportExtractor:
                         r"\b(?:a|an|another|new|fresh|deadly|major)\s+(?:[\w-]+\s+){0,2}$", low[:a]
                     )
                 )
-                follow = re.match(r"\s+(?:on|against|by|targeting|in|at|near)\b", low[b:])
+                follow = re.match(r"\s+(?:on|against|by|targeting|in|at|near)\b", low[b:]) or (
+                    # "clashes between the army and JNIM" (but "the 2015 accord between ..." is
+                    # background)
+                    self.o.family(trig.type) in _VIOLENT and re.match(r"\s+between\b", low[b:])
+                )
+                # "Russian forces carried out air strikes", "the army fired 122mm mortars": a
+                # plural done by someone is as new as "an attack"
+                done = re.search(
+                    rf"{OPEN}\d+{CLOSE}\s+(?:[\w-]+\s+){{0,2}}?(?:carried\s+out|conducted|launched|"
+                    rf"staged|mounted|fired|dropped)\s+(?:(?:[\w-]+|{OPEN}\d+{CLOSE})\s+){{0,3}}$",
+                    tpl[max(0, a - 120) : a],
+                )
                 # "fighting broke out", "clashes ... took place": the noun is the event
                 happened = re.match(
                     r"\s+(?:[\w-]+\s+){0,8}?(?:took place|broke out|erupted|occurred|"
                     r"continued|were reported|was reported|was held|were held)\b",
                     low[b:],
                 )
-                if not (indefinite or follow or happened):
+                if not (indefinite or follow or happened or done):
                     continue
             roles = self._roles(s, a, b, trig, st)
             if roles is None:
@@ -806,6 +824,13 @@ class ReportExtractor:
             ev.rule = "event.note" + (".label" if cls else "")
             if opener is None and not where.place:
                 return
+            subject = self._note_subject(first, st)
+            if subject:
+                fam = self.o.family(ev.type) or ""
+                role = "perpetrator" if fam in _VIOLENT or ev.type in _DONE_TO else "participant"
+                ev.add_participant(
+                    Participant(subject, role, first.evidence(), "event.note.subject")
+                )
             st.add_event(ev)
         elif cls is not None:
             st.ex.events[0].type = cls
@@ -814,6 +839,23 @@ class ReportExtractor:
                 ev.date, ev.date_precision = opener.value, opener.precision
             if not ev.place and where.place:
                 ev.place, ev.country = where.place, ev.country or where.country
+
+    _SUBJECT = re.compile(
+        rf"^(?:[A-Z][A-Za-z /&-]{{2,40}}:\s+)?[^{OPEN}]{{0,80}}?,\s+(?:the\s+|a\s+|an\s+)?"
+        rf"(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}(?:\s+[\w-]+){{0,2}}?\s+(?:[a-z]+ed|seized|stole|"
+        rf"took|set|threw|shot|beat|held|sent|fled|made|built|began|fought|drove|hit|ran|left|"
+        rf"brought|met|gave|laid|won|lost|broke|stood|kept)\b"
+    )
+
+    def _note_subject(self, s: _Sentence, st: _State) -> str | None:
+        """A note's event that no cue announced: the actor who opens its first sentence after
+        the date and before a past-tense verb ("Looting: On 29 April, presumed IS Sahel
+        militants seized livestock"), if any."""
+        mt = self._SUBJECT.match(s.template)
+        if not mt:
+            return None
+        m = s.ph[int(mt.group(1))]
+        return m.entity if m.entity and self._is_actor(m, st) else None
 
     # -- collective actors (loaders/text/mentions.yaml: collective, collective_roles) ------
     def _collective_roles(
@@ -943,6 +985,10 @@ class ReportExtractor:
                 elif trig.active_only:
                     return None
                 tgts = self._objects(s, right, st)
+                # "the army clashed with JNIM", "fought against the rebels": the other side
+                with_ = re.match(r"^\s+(?:[\w-]+\s+){0,2}?(?:with|against)\s", right)
+                if not tgts and with_ and self.o.family(trig.type) == "battle":
+                    tgts = self._objects(s, " " + right[with_.end() :], st)
                 roles += [(t, "target") for t in tgts]
                 # "JNIM killed 70 people": a named killer and a count of victims is an event
                 if (
@@ -971,17 +1017,20 @@ class ReportExtractor:
                 did = re.search(
                     rf"{OPEN}(\d+){CLOSE}(?:'s)?\s+(?:[\w-]+\s+){{0,2}}?(?:(?:has|have|had)\s+)?"
                     rf"(?:organi[sz]ed|carried\s+out|conducted|launched|staged|mounted|was\s+behind|"
-                    rf"were\s+behind|claimed|held|fired)?\s*(?:an?\s+|the\s+)?(?:[\w-]+\s+){{0,2}}$",
+                    rf"were\s+behind|claimed|held|fired|dropped)?\s*(?:an?\s+|the\s+)?"
+                    rf"(?:(?:[\w-]+|{OPEN}\d+{CLOSE})\s+){{0,2}}$",
                     before,
                     re.I,
                 )
                 if did and re.search(
-                    r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|held|fired|'s)\s",
+                    r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|held|fired|"
+                    r"dropped|'s)\s",
                     before[did.start() :],
                 ):
                     m = s.ph[int(did.group(1))]
                     if m.entity and self._is_actor(m, st):
                         roles.append((m.entity, "perpetrator"))
+            roles += [(e, "participant") for e in self._between(s, right, st)]
             by = re.match(rf"^\s+(?:[\w-]+\s+){{0,3}}?by\s+{OPEN}(\d+){CLOSE}", right)
             if by and s.ph[int(by.group(1))].entity and self._is_actor(s.ph[int(by.group(1))], st):
                 roles.append((s.ph[int(by.group(1))].entity or "", "perpetrator"))
@@ -1000,6 +1049,26 @@ class ReportExtractor:
             if m.entity and self._is_actor(m, st) and all(m.entity != e for e, _ in roles):
                 roles.append((m.entity, "supporter"))
         return roles
+
+    # "clashes between the army and JNIM", "a clash took place between supporters of the NC
+    # and supporters of the LSP": the sides, each maybe after a few words
+    _BETWEEN = re.compile(
+        rf"^\s+(?:[\w-]+\s+){{0,4}}?between\s+((?:(?:the\s+)?(?:[\w-]+\s+){{0,3}}?{OPEN}\d+{CLOSE}"
+        rf"(?:\s+[a-z][\w-]*){{0,2}}?(?:,\s+(?:and\s+)?|\s+and\s+|\s*&\s*))+(?:the\s+)?"
+        rf"(?:[\w-]+\s+){{0,3}}?{OPEN}\d+{CLOSE})"
+    )
+
+    def _between(self, s: _Sentence, right: str, st: _State) -> list[str]:
+        """The actors a noun cue is between ("fighting broke out between X and Y")."""
+        mt = self._BETWEEN.match(right)
+        if not mt:
+            return []
+        out: list[str] = []
+        for n in re.findall(rf"{OPEN}(\d+){CLOSE}", mt.group(1)):
+            m = s.ph[int(n)]
+            if m.entity and self._is_actor(m, st) and m.entity not in out:
+                out.append(m.entity)
+        return out if len(out) >= 2 else []
 
     _ARMED = ("StateForce", "ArmedGroup", "PrivateMilitaryCompany", "Militia", "MilitaryUnit")
 
@@ -1025,7 +1094,7 @@ class ReportExtractor:
         i = pos[-1]
         before = frag[: frag.rfind(f"{OPEN}{i}{CLOSE}")]
         m = re.search(
-            rf"{OPEN}(\d+){CLOSE}(?:\s+[\w-]+){{0,2}}\s+and\s+(?:[\w-]+\s+){{0,3}}$", before
+            rf"{OPEN}(\d+){CLOSE}(?:\s+[\w-]+){{0,2}}\s+and\s+(?:[\w-]+\s+|\w+-){{0,3}}$", before
         )
         if m:
             other = s.ph[int(m.group(1))]
