@@ -26,6 +26,10 @@ scored for that row):
 - *actor1*, *actor2*: the row's actor as the loader resolves it (reference entity, or the
   entity it makes for an unknown name) is among the event's participants in any role (ACLED's
   two columns are the two sides, not perpetrator and target), by IRI or by one of its names.
+  A branch the loader does not know ("Military Forces of Russia (2000-) Air Force") also
+  counts as its force when the loader resolves the name before the branch to a reference
+  entity (the Russian Armed Forces): the coarser actor is right, as a town is for its
+  district.
 - *event_type*: the family (``kgo:family``) of the row's class and of the event's class are
   the same, or both violent, as in ``kg eval`` (:func:`kg.evaluate.same_family`).
 - *fatalities*: the event's first fatality count (its value, or the low end of a range) is
@@ -65,6 +69,8 @@ class Expected:
     names: dict[str, list[str]] = field(default_factory=dict)
     #: actor column ("actor1", "actor2") -> the entity IRI its name resolves to
     actors: dict[str, str] = field(default_factory=dict)
+    #: actor column -> the reference force a branch the loader does not know belongs to
+    parents: dict[str, str] = field(default_factory=dict)
     fatalities: int | None = None
 
 
@@ -193,16 +199,27 @@ def read_expected(
                 continue
             # the loader's own resolution of the column's name (reference entity, fuzzy
             # match, or the entity it makes for an unknown name)
-            iri = loader._actor(name, row.get(a.get("type_code", ""), ""))
+            code = row.get(a.get("type_code", ""), "")
+            iri = loader._actor(name, code)
             exp.actors[f"actor{k}"] = iri
             names = [name]
             ent = loader._entities.get(iri)
             if ent is not None:
                 names.append(ent.label)
             exp.names[f"actor{k}"] = names
+            # "Military Forces of Russia (2000-) Air Force": a branch the loader does not know
+            # counts for the force it belongs to, when the loader knows that one
+            branch = _BRANCH.match(name)
+            if branch and ent is not None:
+                parent = loader._actor(branch.group(1), code)
+                if parent.rsplit("/", 1)[-1] in loader.r.ref.entities:
+                    exp.parents[f"actor{k}"] = parent
         if ev.fatalities:
             exp.fatalities = ev.fatalities[0].value
         yield exp
+
+
+_BRANCH = re.compile(r"^(.+? \(\d{4}-(?:\d{4})?\)) \S.*$")
 
 
 def _clean(v: str | None) -> str:
@@ -356,7 +373,11 @@ def score_row(exp: Expected, ex: Extraction, ev: Event | None) -> dict[str, tupl
         if not want:
             continue
         keys = _keys(exp.names.get(fld, []))
-        ok = want in parts or any(keys & _entity_keys(ents.get(p)) for p in parts)
+        ok = (
+            want in parts
+            or exp.parents.get(fld) in parts
+            or any(keys & _entity_keys(ents.get(p)) for p in parts)
+        )
         out[fld] = (ok, exp.names[fld][0], got_actors)
     # event type family
     want_fam = o.family(row.type) or "other"

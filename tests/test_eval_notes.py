@@ -94,6 +94,36 @@ def test_counts_per_field(tmp_path: Path):
     assert res.words > 0 and res.seconds > 0
 
 
+def test_a_branch_counts_for_its_force_and_acled_names_of_known_actors(tmp_path: Path):
+    base = ROWS[0] | {"event_id_cnty": "TST9", "actor2": "", "inter2": ""}
+    rows = [
+        # a branch the reference does not know: the army it belongs to is right
+        base
+        | {
+            "actor1": "Military Forces of Mali (2021-) Air Force",
+            "notes": "On 3 March 2024, the Malian army carried out air strikes on a camp near "
+            "Gao (Gao, Gao). [size=no report]",
+        },
+        # ... but not another actor
+        base
+        | {
+            "event_id_cnty": "TST10",
+            "actor1": "Military Forces of Mali (2021-) Air Force",
+            "notes": "On 3 March 2024, JNIM militants carried out air strikes on a camp near "
+            "Gao (Gao, Gao). [size=no report]",
+        },
+    ]
+    res = evaluate_notes(write_acled(tmp_path, rows))
+    assert (res.fields["actor1"].scored, res.fields["actor1"].correct) == (2, 1)
+    # ACLED's names for the Houthis' forces and the Saudi-led coalition are aliases
+    from kg.resolve import default_resolver
+
+    r = default_resolver()
+    houthis = r.lookup("Military Forces of Yemen (2016-) Supreme Political Council")
+    assert houthis is not None and houthis.label == "Ansar Allah"
+    assert r.lookup("Operation Restoring Hope").id.endswith("/saudi-led-coalition")
+
+
 def test_cli_table_json_and_misses(tmp_path: Path):
     path = write_acled(tmp_path, ROWS)
     r = run(str(path), "--misses", "1")
