@@ -731,3 +731,18 @@ def test_a_labelled_note_takes_its_opening_actor():
     assert ev.participants[0].rule == "event.note.subject"
     ex = _note("Other: On 4 September 2023, a statement was read on the radio in Mopti (Mopti).")
     assert not only_event(ex).participants
+
+
+def test_a_small_town_of_one_country_gives_its_country():
+    ex = _note(
+        "On 4 September 2023, about 40 hoteliers demonstrated in Oberstdorf against a "
+        "tourism tax. [size=about 40]"
+    )
+    ev = only_event(ex)
+    ents = {e.id: e for e in ex.entities}
+    assert ev.country == actor("germany")
+    assert ents[ev.place].lat is not None
+    assert "Protesters (Germany)" in [ents[p.entity].label for p in ev.participants]
+    # a small-town name of several countries gives none
+    ex = _note("On 4 September 2023, about 40 hoteliers demonstrated in Springfield.")
+    assert only_event(ex).country != actor("australia")

@@ -157,3 +157,13 @@ def test_regions_unknown_and_ambiguous():
     assert gazetteer.regions("Nowhere Province") == []
     assert len({r.country for r in gazetteer.regions("Northern")}) > 3
     assert gazetteer.country_iso(gazetteer.country_iri("ML") or "") == "ML"
+
+
+def test_small_towns_are_a_separate_lookup():
+    (p,) = gazetteer.lookup_small("Oberstdorf")
+    assert p.country == "DE" and 1000 <= p.population < 15000
+    assert gazetteer.lookup("Oberstdorf") == []  # not a town the main index knows
+    # the main index's towns are not repeated (Goma, DR Congo), smaller namesakes are
+    assert all(p.population < 15000 and p.country != "CD" for p in gazetteer.lookup_small("Goma"))
+    assert {p.country for p in gazetteer.lookup_small("Springfield")} >= {"US", "AU"}
+    assert [p.label for p in gazetteer.lookup_small("springfield", "au")] == ["Springfield"]

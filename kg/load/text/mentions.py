@@ -243,6 +243,7 @@ class MentionFinder:
             self._demonyms(dm, toks[i], i, taken)
         dm.mentions.sort(key=lambda m: m.start)
         self._admin_hierarchy(dm, text)
+        self._small_towns(dm)
         self._alias_parentheses(dm, text)
         dm.focus_state = self._focus(dm, text)
         self._bare_institutions(dm, text, sentences)
@@ -649,13 +650,30 @@ class MentionFinder:
             if iso and not ent.resolved:
                 self._place_in(ent, iso)
 
+    def _small_towns(self, dm: DocMentions) -> None:
+        """A place of unknown country ("in Irschenberg") named like the gazetteer's small towns
+        (1,000 to 15,000 people) of one country only: that country, and the town's coordinates
+        (the most populous one's)."""
+        from kg.gazetteer import country_iri, lookup_small
+
+        for ent in dm.entities.values():
+            if ent.type != "Settlement" or ent.resolved or ent.country or ent.lat is not None:
+                continue
+            if len(ent.label) < 4 or is_acronym(ent.label):
+                continue
+            hits = lookup_small(ent.label)
+            if hits and len({p.country for p in hits}) == 1:
+                iri = country_iri(hits[0].country)
+                if iri is not None:
+                    ent.country, ent.lat, ent.lon = iri, hits[0].lat, hits[0].lon
+
     def _areas_country(self, dm: DocMentions, x: Mention, areas: list[Mention]) -> str | None:
         """The one country (ISO code) that the areas written after a place fit: "Concepcion
         (Tucuman)" is in Argentina, "Kibwareng (Aldai, Nandi)" in Kenya. Each area stands for
         its state, its country, the ISO 3166-2 subdivisions of its name or else the towns of
         its name; from the last (widest) area back, the countries all areas fit, then those
         the place's own name fits too. None when no single country is left."""
-        from kg.gazetteer import country_iso, lookup
+        from kg.gazetteer import country_iso, lookup, lookup_small
 
         sets: list[set[str]] = []
         for y in areas:
@@ -679,6 +697,7 @@ class MentionFinder:
                 fit = fit & cands
         if len(fit) > 1:
             own = {p.country for p in lookup(x.text)} & fit
+            own = own or {p.country for p in lookup_small(x.text)} & fit
             if own:
                 fit = own
         return next(iter(fit)) if len(fit) == 1 else None
@@ -686,12 +705,12 @@ class MentionFinder:
     def _place_in(self, ent: Entity, iso: str) -> None:
         """An unresolved place the areas after it put in country ``iso``: that country, and
         the coordinates of the gazetteer's town of that name in it (none if it has none)."""
-        from kg.gazetteer import lookup
+        from kg.gazetteer import lookup, lookup_small
 
         iri = _country_iri(iso)
         if iri is None or ent.country == iri:
             return
-        towns = lookup(ent.label, iso)
+        towns = lookup(ent.label, iso) or lookup_small(ent.label, iso)
         ent.country = iri
         ent.lat, ent.lon = (towns[0].lat, towns[0].lon) if towns else (None, None)
 
