@@ -746,3 +746,16 @@ def test_a_small_town_of_one_country_gives_its_country():
     # a small-town name of several countries gives none
     ex = _note("On 4 September 2023, about 40 hoteliers demonstrated in Springfield.")
     assert only_event(ex).country != actor("australia")
+
+
+def test_whose_strikes_a_name_before_the_cue_tells(write_report: WriteReport):
+    ex = extract(write_report, "Israeli strikes on Khan Younis killed 20 people on Monday.")
+    ev = only_event(ex)
+    assert ev.roles("perpetrator") == [actor("israel")]
+    labels = {e.id: e.label for e in ex.entities}
+    assert labels[ev.place] == "Khan Younis"  # the place struck, not a target
+    ex = extract(write_report, "On Monday RSF drone attacks hit the power station.")
+    assert only_event(ex).roles("perpetrator") == [actor("rsf")]
+    # with an article the strikes are ones already told of: no new event, no owner
+    ex = extract(write_report, "Hours after the Port Sudan strikes, the army met in Kassala.")
+    assert not ex.events

@@ -123,6 +123,12 @@ def _unasserted(text: str) -> bool:
 #: kinds of text the extractor reads (see :class:`ReportExtractor`)
 REGISTERS = ("news", "notes")
 _VIOLENT = {"attack", "battle", "massacre", "strike", "bombing"}
+#: a name or nationality right before a noun cue, a weapon's word between at most: "US air
+#: strikes", "Israeli strikes", "RSF drone attacks" (whose they were)
+_OWNER = re.compile(
+    rf"(?:{OPEN}(\d+){CLOSE}|{DOPEN}(\d+){DCLOSE})\s+(?:(?:drone|missile|rocket|artillery|air|"
+    rf"aerial|naval|ground|mortar)\s+)?$"
+)
 #: event types whose actor did something to someone or something (its perpetrator)
 _DONE_TO = {"LootingDestruction", "Abduction", "Arrest"}
 
@@ -690,7 +696,10 @@ class ReportExtractor:
                     r"continued|were reported|was reported|was held|were held)\b",
                     low[b:],
                 )
-                if not (indefinite or follow or happened or done):
+                owned = self.o.family(trig.type) in _VIOLENT and (
+                    self._owner(s, tpl[max(0, a - 60) : a], st) is not None
+                )
+                if not (indefinite or follow or happened or done or owned):
                     continue
             roles = self._roles(s, a, b, trig, st)
             if roles is None:
@@ -1022,6 +1031,9 @@ class ReportExtractor:
                     before,
                     re.I,
                 )
+                # "US air strikes", "Israeli strikes", "RSF drone attacks": the name right
+                # before a violent noun (a weapon's word between at most) is whose they were
+                own = _OWNER.search(before)
                 if did and re.search(
                     r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|held|fired|"
                     r"dropped|'s)\s",
@@ -1030,6 +1042,10 @@ class ReportExtractor:
                     m = s.ph[int(did.group(1))]
                     if m.entity and self._is_actor(m, st):
                         roles.append((m.entity, "perpetrator"))
+                elif own and self.o.family(trig.type) in _VIOLENT:
+                    owner = self._owner(s, before, st)
+                    if owner:
+                        roles.append((owner, "perpetrator"))
             roles += [(e, "participant") for e in self._between(s, right, st)]
             by = re.match(rf"^\s+(?:[\w-]+\s+){{0,3}}?by\s+{OPEN}(\d+){CLOSE}", right)
             if by and s.ph[int(by.group(1))].entity and self._is_actor(s.ph[int(by.group(1))], st):
@@ -1039,6 +1055,11 @@ class ReportExtractor:
             )
             if on and s.ph[int(on.group(1))].entity and self._is_actor(s.ph[int(on.group(1))], st):
                 roles.append((s.ph[int(on.group(1))].entity or "", "target"))
+            elif on and self.o.family(trig.type) in _VIOLENT:
+                # "strikes on Gaza": the place hit (a state is no place of an event here)
+                hit = st.dm.entities.get(s.ph[int(on.group(1))].entity or "")
+                if hit is not None and self.o.is_a(hit.type, "Place") and hit.type != "State":
+                    roles.append((hit.id, "target"))
         for mt in re.finditer(
             rf"(?:(?:backed|supported|assisted|aided|helped|reinforced)\s+by|with\s+(?:the\s+)?"
             rf"(?:[\w-]+\s+)?(?:support|help|backing|assistance)\s+(?:of|from))\s+{OPEN}(\d+){CLOSE}",
@@ -1049,6 +1070,22 @@ class ReportExtractor:
             if m.entity and self._is_actor(m, st) and all(m.entity != e for e, _ in roles):
                 roles.append((m.entity, "supporter"))
         return roles
+
+    def _owner(self, s: _Sentence, before: str, st: _State) -> str | None:
+        """The actor whose noun cue it is ("US air strikes", "Israeli strikes"), when no article
+        comes before it ("the Ras Isa strikes" refers back)."""
+        mt = _OWNER.search(before)
+        if not mt or re.search(
+            r"\b(?:the|this|that|these|those|its|their)\s+$", before[: mt.start()], re.I
+        ):
+            return None
+        m = s.ph[int(mt.group(1) or mt.group(2))]
+        lead = s.text[max(0, m.start - s.start - 12) : max(0, m.start - s.start)]
+        if m.text.lower().startswith("the ") or re.search(r"\bthe\s+$", lead, re.I):
+            return None
+        if m.kind == "demonym" and m.entity:  # "Israeli strikes": the state's
+            return self.finder._ref_entity(st.dm, m.entity.rsplit("/", 1)[-1], m.text)
+        return m.entity if m.entity and self._is_actor(m, st) else None
 
     # "clashes between the army and JNIM", "a clash took place between supporters of the NC
     # and supporters of the LSP": the sides, each maybe after a few words
