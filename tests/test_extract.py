@@ -759,3 +759,26 @@ def test_whose_strikes_a_name_before_the_cue_tells(write_report: WriteReport):
     # with an article the strikes are ones already told of: no new event, no owner
     ex = extract(write_report, "Hours after the Port Sudan strikes, the army met in Kassala.")
     assert not ex.events
+
+
+def test_the_day_a_toll_was_said_is_not_the_day_of_the_event(write_report: WriteReport):
+    # the report is dated Thursday 13 June 2024
+    ex = extract(
+        write_report,
+        "Drone strikes on the Port Sudan fuel depot killed 12 people, the army said on "
+        "Wednesday. The strikes hit the depot late on Monday.",
+    )
+    ev = ex.events[0]
+    assert ev.date != "2024-06-12"
+    # an announcement that is the event itself keeps its day
+    ex = extract(
+        write_report,
+        "The Wagner Group announced on Wednesday that it was pulling its fighters out of Mali.",
+    )
+    assert only_event(ex).date == "2024-06-12"
+
+
+def test_a_kind_of_facility_after_a_name_makes_it_a_site(write_report: WriteReport):
+    ex = extract(write_report, "US air strikes hit the Ras Isa fuel terminal on Thursday.")
+    types = {e.label: e.type for e in ex.entities}
+    assert types["Ras Isa"] == "Site"

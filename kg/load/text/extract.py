@@ -1325,6 +1325,16 @@ class ReportExtractor:
             )
             # a dateline ("BAMAKO, Nov 23 -") dates the report, not the event
             and not re.match(r"^\s*[-–—]", text[d.end :])
+            # "... killed 74, the ministry said on Friday": when it was said, not when it
+            # happened ("X announced on Friday that it was pulling out" dates the pull-out)
+            and not (
+                d.start > anchor
+                and re.search(
+                    r"\b(?:said|says|told\s+[\w-]+(?:\s+[\w-]+)?|announced|reported|stated|added|"
+                    r"confirmed|claimed)\s+(?:on\s+)?$",
+                    text[: d.start],
+                )
+            )
         ]
         dates = sorted(dates, key=lambda d: min(abs(d.start - anchor), abs(d.end - anchor)))
         for d in dates:

@@ -91,6 +91,14 @@ _SITE_NOUN_AFTER = re.compile(
     r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing|forest)\b"
 )
 
+#: a kind of facility after an unknown name ("the Ras Isa fuel terminal", "the Kalamkas oil
+#: field"): the name is a site's
+_FACILITY_AFTER = re.compile(
+    r" (?:fuel|oil|gas|power|military|naval|police|army|refugee|IDP|displacement|border|bus|"
+    r"train|railway|ferry|water|container|cargo|grain|airport|port) (?:terminal|depot|station|"
+    r"plant|field|port|camp|base|market|post|facility|complex|hub|yard|project|site)\b"
+)
+
 #: words before a name that make it what another actor is tied to, not the topic
 _TIED_TO = re.compile(
     r"\b(?:linked|tied|affiliated|aligned|loyal|allied|connected|close|allegiance)\s+(?:to|with)"
@@ -475,6 +483,8 @@ class MentionFinder:
             b += site.end()
             name = text[a:b]
             cls = "Site"
+        elif not area and cls in ("Actor", "Person") and _FACILITY_AFTER.match(text[b : b + 30]):
+            cls = "Site"  # "the Ras Isa fuel terminal": a place, named without the nouns
         # "Mafa, a village in Tarmuwa": a settlement named by its apposition
         if not area and re.match(
             r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:village|town|city|hamlet|settlement|"
