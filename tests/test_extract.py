@@ -782,3 +782,26 @@ def test_a_kind_of_facility_after_a_name_makes_it_a_site(write_report: WriteRepo
     ex = extract(write_report, "US air strikes hit the Ras Isa fuel terminal on Thursday.")
     types = {e.label: e.type for e in ex.entities}
     assert types["Ras Isa"] == "Site"
+
+
+def test_a_lowercase_ministry_is_the_states_and_a_source(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Pagers used by Hezbollah members exploded across Lebanon on Tuesday, killing at least "
+        "12 people, the health ministry said.",
+    )
+    labels = {e.id: e.label for e in ex.entities}
+    (c,) = only_event(ex).fatalities
+    assert labels[c.source or ""] == "Ministry of Health of Lebanon"
+    assert (c.source, actor("lebanon")) in relations(ex, "partOf")
+    # the state named right before it wins
+    ex = extract(write_report, "Drones hit Kharkiv on Monday, Ukraine's interior ministry said.")
+    assert "Ministry of Interior of Ukraine" in {e.label for e in ex.entities}
+    # an "interior ministry statement" of a report about Niger is Niger's
+    ex = extract(
+        write_report,
+        "Gunmen attacked a mosque in Fambita in Niger on Friday. The village lies near the "
+        "borders with Mali and Burkina Faso. According to an interior ministry statement, 44 "
+        "people were killed.",
+    )
+    assert "Ministry of Interior of Niger" in {e.label for e in ex.entities}

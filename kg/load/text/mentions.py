@@ -91,6 +91,18 @@ _SITE_NOUN_AFTER = re.compile(
     r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing|forest)\b"
 )
 
+#: the words of a lowercase ministry ("the health ministry") -> its name
+_MINISTRY_NAMES = {
+    "health": "Health",
+    "defence": "Defence",
+    "defense": "Defence",
+    "interior": "Interior",
+    "foreign": "Foreign Affairs",
+    "information": "Information",
+    "justice": "Justice",
+    "finance": "Finance",
+}
+
 #: a kind of facility after an unknown name ("the Ras Isa fuel terminal", "the Kalamkas oil
 #: field"): the name is a site's
 _FACILITY_AFTER = re.compile(
@@ -255,6 +267,7 @@ class MentionFinder:
         self._alias_parentheses(dm, text)
         dm.focus_state = self._focus(dm, text)
         self._bare_institutions(dm, text, sentences)
+        self._lower_ministries(dm, text, sentences)
         self._generics(dm, text, sentences)
         self._collectives(dm, text, sentences)
         dm.mentions.sort(key=lambda m: m.start)
@@ -893,6 +906,58 @@ class MentionFinder:
             if new_iri != m.entity:
                 self._repoint(dm, m.entity or "", new_iri)
             dm.inferred.append((new_iri, st.id, m.sentence, "rel.partof.unqualified-institution"))
+
+    _MINISTRY = re.compile(
+        r"\b(?:the\s+)?(?P<kind>health|defen[cs]e|interior|foreign|information|justice|finance)"
+        r"\s+ministry\b"
+    )
+
+    def _lower_ministries(
+        self, dm: DocMentions, text: str, sentences: list[tuple[int, int]]
+    ) -> None:
+        """ "the health ministry said", "Lebanon's health ministry", "the Lebanese defence
+        ministry": the ministry of the state named right before it, else of the nearest state
+        of the sentence, else of the report's state."""
+        taken = [(m.start, m.end) for m in dm.mentions if m.kind != "demonym"]
+        for i, (a, b) in enumerate(sentences):
+            for mt in self._MINISTRY.finditer(text, a, b):
+                ms, me = mt.start("kind"), mt.end()
+                if _overlaps(ms, me, taken):
+                    continue
+                before = [x for x in dm.mentions if x.end <= ms and ms - x.end <= 3]
+                owner = before[-1] if before else None
+                st = None
+                if owner is not None:
+                    ent = dm.entities.get(owner.entity or "")
+                    if owner.kind == "demonym" or (ent is not None and ent.type == "State"):
+                        st = owner.entity
+                if st is None:
+                    same = [x for x in dm.in_sentence(i) if x.cls == "State"]
+                    st = self._nearest(same, ms).entity if same else dm.focus_state
+                state = self.r.entity(st.rsplit("/", 1)[-1]) if st else None
+                if state is None:
+                    continue
+                kind = _MINISTRY_NAMES[mt.group("kind")]
+                surface = text[ms:me]
+                found = None
+                dems = [
+                    d for d, e in self.r.ref.demonyms.items() if self.r.entity(e).id == state.id
+                ]
+                for cand in [*(f"{d} Ministry of {kind}" for d in dems), f"Ministry of {kind}"]:
+                    found = self.r.lookup(f"{cand} of {state.label}") or (
+                        self.r.lookup(cand) if cand != f"Ministry of {kind}" else None
+                    )
+                    if found is not None and found.type in ("GovernmentBody", "StateForce"):
+                        break
+                    found = None
+                if found is not None:
+                    iri = self._ref_entity(dm, found.id.rsplit("/", 1)[-1], surface)
+                else:
+                    label = f"Ministry of {kind} of {state.label}"
+                    iri = self._new_entity(dm, label, "GovernmentBody", surface)
+                dm.mentions.append(Mention(ms, me, surface, "unknown", iri, i, "GovernmentBody"))
+                taken.append((ms, me))
+                dm.inferred.append((iri, state.id, i, "rel.partof.unqualified-institution"))
 
     @staticmethod
     def _nearest(cands: list[Mention], pos: int) -> Mention:
