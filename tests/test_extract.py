@@ -805,3 +805,21 @@ def test_a_lowercase_ministry_is_the_states_and_a_source(write_report: WriteRepo
         "people were killed.",
     )
     assert "Ministry of Interior of Niger" in {e.label for e in ex.entities}
+
+
+def test_titles_and_reported_speech(write_report: WriteReport):
+    # the apposition is the report's own voice; only the reported speech holds a modal
+    ex = extract(
+        write_report,
+        "Debretsion Gebremichael, chairman of the Tigray People's Liberation Front (TPLF), "
+        "told Reuters that his fighters would keep resisting.",
+    )
+    (c,) = [c for c in ex.relations if c.predicate == "leaderOf"]
+    assert c.rule == "rel.leader.of"
+    ex = extract(write_report, "UN Secretary-General Antonio Guterres visited Tripoli.")
+    assert [c.rule for c in ex.relations if c.predicate == "leaderOf"] == [
+        "rel.leader.secretary-general"
+    ]
+    # what is only said to be possible is not a fact
+    ex = extract(write_report, "Officials said that Wagner would be affiliated with the junta.")
+    assert not ex.relations

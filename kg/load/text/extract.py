@@ -123,6 +123,8 @@ def _unasserted(text: str) -> bool:
 #: kinds of text the extractor reads (see :class:`ReportExtractor`)
 REGISTERS = ("news", "notes")
 _VIOLENT = {"attack", "battle", "massacre", "strike", "bombing"}
+#: suppressing words that hold back only the reported speech they are in
+_MODALS = frozenset({"would", "could", "may have", "might have"})
 #: a name or nationality right before a noun cue, a weapon's word between at most: "US air
 #: strikes", "Israeli strikes", "RSF drone attacks" (whose they were)
 _OWNER = re.compile(
@@ -441,8 +443,19 @@ class ReportExtractor:
         low = s.template.lower()
         for a, b in s.clauses:
             seg = low[a:b]
-            if any(re.search(rf"\b{re.escape(w)}\b", seg) for w in self.lex.suppress):
-                out.append((a, b))
+            starts = []
+            for w in self.lex.suppress:
+                for mt in re.finditer(rf"\b{re.escape(w)}\b", seg):
+                    # a modal in reported speech ("told Reuters that his fighters would keep
+                    # resisting") holds back what is said, not the apposition before it
+                    that = None
+                    if w in _MODALS:
+                        that = None
+                        for t in re.finditer(r"\bthat\b", seg[: mt.start()]):
+                            that = t
+                    starts.append(a + that.start() if that is not None else a)
+            if starts:
+                out.append((min(starts), b))
         return out
 
     def _ph(self, s: _Sentence, m: re.Match[str], group: str) -> list[Mention]:
