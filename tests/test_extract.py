@@ -823,3 +823,15 @@ def test_titles_and_reported_speech(write_report: WriteReport):
     # what is only said to be possible is not a fact
     ex = extract(write_report, "Officials said that Wagner would be affiliated with the junta.")
     assert not ex.relations
+
+
+def test_a_name_used_for_a_place_is_that_place(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Gunmen attacked the village of Mafa on Friday. Mafa lies in Tarmuwa local government "
+        "area, close to the boundary with Borno state. Many fled across the Naf river.",
+    )
+    types = {e.label: e.type for e in ex.entities}
+    assert types["Mafa"] == "Settlement" and list(types).count("Mafa") == 1
+    assert types["Naf river"] == "Site"
+    assert (place("mafa"), place("tarmuwa")) in relations(ex, "locatedIn")

@@ -88,7 +88,8 @@ _SITE_NOUN_AFTER = re.compile(
     r" (?:hotel|(?:shopping )?(?:mall|centre|center)|complex|compound|airport|air ?base|"
     r"military base|base|market|marketplace|hospital|clinic|university|school|college|"
     r"mosque|church|prison|jail|checkpoint|beach|stadium|bridge|barracks|refinery|"
-    r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing|forest)\b"
+    r"camp|port|harbou?r|dam|road|street|highway|motorway|crossing|border crossing|forest|"
+    r"river|lake|valley)\b"
 )
 
 #: the words of a lowercase ministry ("the health ministry") -> its name
@@ -263,6 +264,7 @@ class MentionFinder:
             self._demonyms(dm, toks[i], i, taken)
         dm.mentions.sort(key=lambda m: m.start)
         self._admin_hierarchy(dm, text)
+        self._same_name_places(dm)
         self._small_towns(dm)
         self._alias_parentheses(dm, text)
         dm.focus_state = self._focus(dm, text)
@@ -672,6 +674,23 @@ class MentionFinder:
                     reg.country = _country_iri(iso)
             if iso and not ent.resolved:
                 self._place_in(ent, iso)
+
+    def _same_name_places(self, dm: DocMentions) -> None:
+        """A name the report uses for a place ("the village of Mafa") is that place where
+        nothing else says what it is ("Mafa lies in Tarmuwa", read alone as an actor)."""
+        places: dict[str, str] = {}
+        for ent in dm.entities.values():
+            if not ent.resolved and self.o.is_a(ent.type, "Place") and ent.type != "State":
+                places.setdefault(ent.label, ent.id)
+        for ent in list(dm.entities.values()):
+            if ent.resolved or ent.type not in ("Actor", "Person"):
+                continue
+            place = places.get(ent.label)
+            if place is not None and place != ent.id:
+                dm.entities[place].add_mention(ent.label)
+                self._repoint(dm, ent.id, place)
+                if not any(m.entity == ent.id for m in dm.mentions):
+                    dm.entities.pop(ent.id, None)
 
     def _small_towns(self, dm: DocMentions) -> None:
         """A place of unknown country ("in Irschenberg") named like the gazetteer's small towns
