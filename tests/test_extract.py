@@ -835,3 +835,20 @@ def test_a_name_used_for_a_place_is_that_place(write_report: WriteReport):
     assert types["Mafa"] == "Settlement" and list(types).count("Mafa") == 1
     assert types["Naf river"] == "Site"
     assert (place("mafa"), place("tarmuwa")) in relations(ex, "locatedIn")
+
+
+def test_support_and_mission_parts(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "The Rwanda-backed M23 took Goma on Monday. Iran supplies the Houthis with missiles. "
+        "They served with MONUSCO, the UN mission in Congo. Refugees reached Chad, according "
+        "to the UN refugee agency (UNHCR). JNIM, the al-Qaeda branch in the Sahel, attacked "
+        "Boni. The Kurdish-led SDF retreated.",
+    )
+    sup = relations(ex, "supports")
+    assert (actor("rwanda"), actor("m23")) in sup
+    assert (actor("iran"), actor("houthis")) in sup
+    assert len(sup) == 2  # "Kurdish-led" says nothing of support
+    parts = relations(ex, "partOf")
+    assert (actor("monusco"), actor("un")) in parts
+    assert not [p for p in parts if p[0] == actor("jnim")]  # a branch is an affiliate
