@@ -55,8 +55,8 @@ typecheck: $(STAMP)
 # The report loader on real ACLED notes, against each row's coded fields (issue #7). The
 # floors guard against regressions; the issue's targets are higher (see README, Evaluation).
 NOTES ?= ../shared/data/acled/acled_old_deletion_dummy.csv
-NOTES_FLOORS = --min-field date=0.99 --min-field place=0.78 --min-field event_type=0.85 \
-	--min-field fatalities=0.93 --min-field actor1=0.48
+NOTES_FLOORS = --min-field date=0.99 --min-field place=0.8 --min-field event_type=0.86 \
+	--min-field fatalities=0.93 --min-field actor1=0.62 --min-field country=0.8
 
 eval: $(STAMP)
 	$(BIN)/kg eval --quiet --min 0.9 ../shared/eval/*.gold.yaml
