@@ -1255,9 +1255,9 @@ class ReportExtractor:
                 # a settlement, then a site or an area, then a state
                 rank = {"State": 1, "Settlement": 3}.get(ent.type, 2)
                 # a place written with its areas ("in Gusau (Gusau, Zamfara)") is the one meant
-                located = ent.id in st.dm.located
+                areas = ent.id in st.dm.located
                 # (in a note, the place written with its areas comes first, whatever its kind)
-                rank = (10 if self.register == "notes" and located else 0) + 2 * rank + located
+                rank = (10 if self.register == "notes" and areas else 0) + 2 * rank + areas
                 if best is None or rank > best[0]:
                     best = (rank, ent.id)
             if best is not None:
