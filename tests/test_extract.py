@@ -852,3 +852,14 @@ def test_support_and_mission_parts(write_report: WriteReport):
     parts = relations(ex, "partOf")
     assert (actor("monusco"), actor("un")) in parts
     assert not [p for p in parts if p[0] == actor("jnim")]  # a branch is an affiliate
+
+
+def test_a_note_with_no_cue_takes_its_subject_after_a_place_phrase():
+    ex = _note(
+        "On 5 September 2023, in Lara state (coded to Barquisimeto, Lara), protesters "
+        "demanded water and electricity. [size=no report]"
+    )
+    ev = only_event(ex)
+    labels = {e.id: e.label for e in ex.entities}
+    assert ev.type == "Protest" and ev.rule == "event.note.collective"
+    assert [labels[p.entity] for p in ev.participants] == ["Protesters (Venezuela)"]

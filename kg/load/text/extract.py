@@ -847,6 +847,11 @@ class ReportExtractor:
             if opener is None and not where.place:
                 return
             subject = self._note_subject(first, st)
+            kind = st.dm.collective.get(subject or "", ("", None))[0]
+            if subject and cls is None and kind in ("protesters", "rioters"):
+                # "protesters demanded ...": what protesters (rioters) do is a protest (riot)
+                ev.type = "Protest" if kind == "protesters" else "Riot"
+                ev.rule = "event.note.collective"
             if subject:
                 fam = self.o.family(ev.type) or ""
                 role = "perpetrator" if fam in _VIOLENT or ev.type in _DONE_TO else "participant"
@@ -862,22 +867,23 @@ class ReportExtractor:
             if not ev.place and where.place:
                 ev.place, ev.country = where.place, ev.country or where.country
 
+    # (after the opening "On <date>," and any place phrase: the first clause start followed by
+    # a name and a past-tense verb)
     _SUBJECT = re.compile(
-        rf"^(?:[A-Z][A-Za-z /&-]{{2,40}}:\s+)?[^{OPEN}]{{0,80}}?,\s+(?:the\s+|a\s+|an\s+)?"
-        rf"(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}(?:\s+[\w-]+){{0,2}}?\s+(?:[a-z]+ed|seized|stole|"
-        rf"took|set|threw|shot|beat|held|sent|fled|made|built|began|fought|drove|hit|ran|left|"
-        rf"brought|met|gave|laid|won|lost|broke|stood|kept)\b"
+        rf",\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}(?:\s+[\w-]+){{0,2}}?"
+        rf"\s+(?:[a-z]+ed|seized|stole|took|set|threw|shot|beat|held|sent|fled|made|built|began|"
+        rf"fought|drove|hit|ran|left|brought|met|gave|laid|won|lost|broke|stood|kept)\b"
     )
 
     def _note_subject(self, s: _Sentence, st: _State) -> str | None:
         """A note's event that no cue announced: the actor who opens its first sentence after
         the date and before a past-tense verb ("Looting: On 29 April, presumed IS Sahel
         militants seized livestock"), if any."""
-        mt = self._SUBJECT.match(s.template)
-        if not mt:
-            return None
-        m = s.ph[int(mt.group(1))]
-        return m.entity if m.entity and self._is_actor(m, st) else None
+        for mt in self._SUBJECT.finditer(s.template[:240]):
+            m = s.ph[int(mt.group(1))]
+            if m.entity and self._is_actor(m, st):
+                return m.entity
+        return None
 
     # -- collective actors (loaders/text/mentions.yaml: collective, collective_roles) ------
     def _collective_roles(
