@@ -450,7 +450,6 @@ class ReportExtractor:
                     # resisting") holds back what is said, not the apposition before it
                     that = None
                     if w in _MODALS:
-                        that = None
                         for t in re.finditer(r"\bthat\b", seg[: mt.start()]):
                             that = t
                     starts.append(a + that.start() if that is not None else a)
@@ -1052,7 +1051,6 @@ class ReportExtractor:
                 )
                 # "US air strikes", "Israeli strikes", "RSF drone attacks": the name right
                 # before a violent noun (a weapon's word between at most) is whose they were
-                own = _OWNER.search(before)
                 if did and re.search(
                     r"(?:organi[sz]ed|carried|conducted|launched|staged|mounted|behind|held|fired|"
                     r"dropped|'s)\s",
@@ -1061,10 +1059,8 @@ class ReportExtractor:
                     m = s.ph[int(did.group(1))]
                     if m.entity and self._is_actor(m, st):
                         roles.append((m.entity, "perpetrator"))
-                elif own and self.o.family(trig.type) in _VIOLENT:
-                    owner = self._owner(s, before, st)
-                    if owner:
-                        roles.append((owner, "perpetrator"))
+                elif self.o.family(trig.type) in _VIOLENT and (owner := self._owner(s, before, st)):
+                    roles.append((owner, "perpetrator"))  # "US air strikes"
             roles += [(e, "participant") for e in self._between(s, right, st)]
             by = re.match(rf"^\s+(?:[\w-]+\s+){{0,3}}?by\s+{OPEN}(\d+){CLOSE}", right)
             if by and s.ph[int(by.group(1))].entity and self._is_actor(s.ph[int(by.group(1))], st):

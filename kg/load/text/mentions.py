@@ -913,7 +913,7 @@ class MentionFinder:
             if st is None:
                 continue
             found = None
-            dems = [d for d, e in self.r.ref.demonyms.items() if self.r.entity(e).id == st.id]
+            dems = self._demonyms_of(st.id)
             for candidate in [*(f"{d} {m.text}" for d in dems), f"{m.text} of {st.label}"]:
                 found = self.r.lookup(candidate)
                 if found:
@@ -958,17 +958,17 @@ class MentionFinder:
                     continue
                 kind = _MINISTRY_NAMES[mt.group("kind")]
                 surface = text[ms:me]
-                found = None
-                dems = [
-                    d for d, e in self.r.ref.demonyms.items() if self.r.entity(e).id == state.id
-                ]
-                for cand in [*(f"{d} Ministry of {kind}" for d in dems), f"Ministry of {kind}"]:
-                    found = self.r.lookup(f"{cand} of {state.label}") or (
-                        self.r.lookup(cand) if cand != f"Ministry of {kind}" else None
-                    )
-                    if found is not None and found.type in ("GovernmentBody", "StateForce"):
-                        break
-                    found = None
+                # the reference's own record ("Russian Ministry of Defence"), if it has one
+                cands = [f"{d} Ministry of {kind}" for d in self._demonyms_of(state.id)]
+                cands.append(f"Ministry of {kind} of {state.label}")
+                found = next(
+                    (
+                        ref
+                        for ref in map(self.r.lookup, cands)
+                        if ref is not None and ref.type in ("GovernmentBody", "StateForce")
+                    ),
+                    None,
+                )
                 if found is not None:
                     iri = self._ref_entity(dm, found.id.rsplit("/", 1)[-1], surface)
                 else:
@@ -977,6 +977,10 @@ class MentionFinder:
                 dm.mentions.append(Mention(ms, me, surface, "unknown", iri, i, "GovernmentBody"))
                 taken.append((ms, me))
                 dm.inferred.append((iri, state.id, i, "rel.partof.unqualified-institution"))
+
+    def _demonyms_of(self, state: str) -> list[str]:
+        """The demonyms of a reference state ("Malian" for Mali)."""
+        return [d for d, e in self.r.ref.demonyms.items() if self.r.entity(e).id == state]
 
     @staticmethod
     def _nearest(cands: list[Mention], pos: int) -> Mention:
