@@ -864,3 +864,93 @@ def test_a_note_with_no_cue_takes_its_subject_after_a_place_phrase():
     labels = {e.id: e.label for e in ex.entities}
     assert ev.type == "Protest" and ev.rule == "event.note.collective"
     assert [labels[p.entity] for p in ev.participants] == ["Protesters (Venezuela)"]
+
+
+def _located(ex: Extraction) -> set[tuple[str, str]]:
+    labels = {e.id: e.label for e in ex.entities}
+    return {(labels[s], labels[o]) for s, o in relations(ex, "locatedIn")}
+
+
+def test_places_inside_places(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Gunmen burned the market in Dangote, a town in Ghana's northern Savannah region, on "
+        "Friday. A day later soldiers reached Bolenga and Tando, in the Kasai territory of "
+        "Lomami province. Shells fell near Mirat, the capital of the eastern Mora region, and "
+        "on a clinic in Zuri, in Lambo's Kanta district.",
+    )
+    got = _located(ex)
+    assert ("Dangote", "Savannah region") in got  # past a country's possessive
+    assert ("Kasai", "Lomami province") in got  # "X territory of Y"
+    assert ("Bolenga", "Kasai") in got and ("Tando", "Kasai") in got  # a list of places
+    assert ("Mirat", "Mora region") in got  # "the capital of the eastern X region"
+    assert ("Kanta district", "Lambo") in got  # a town's possessive
+    assert ("Zuri", "Kanta district") in got  # overlapping: "Zuri, in Lambo's Kanta district"
+    assert all(o != "Ghana" for _, o in got)  # a country is the place's country, not a place
+    types = {e.label: e.type for e in ex.entities}
+    assert types["Tando"] == "Settlement"
+
+
+def test_an_article_joined_by_a_hyphen_starts_a_place_name(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Residents of Tawra said the raids fell around al-Mazar and Hamdiya in eastern Kufa "
+        "province.",
+    )
+    types = {e.label: e.type for e in ex.entities}
+    assert types["al-Mazar"] == "Settlement" and types["Hamdiya"] == "Settlement"
+    assert types["Tawra"] == "Settlement"  # "residents of X"
+    assert ("al-Mazar", "Kufa province") in _located(ex)
+
+
+def test_its_spokesman_is_the_previous_subjects(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "JNIM denied the accusations on Sunday. Its military spokesman, Bakary Toure, said the "
+        "fighters had struck only soldiers. Russia's Defence Ministry declined to comment. Its "
+        "spokesman, Ilya Morov, said nothing of the strike.",
+    )
+    labels = {e.id: e.label for e in ex.entities}
+    got = {(labels[s], labels[o]) for s, o in relations(ex, "spokespersonOf")}
+    assert ("Bakary Toure", "Jama'at Nusrat al-Islam wal-Muslimin") in got
+    assert ("Ilya Morov", "Russian Ministry of Defence") in got  # the ministry, not Russia
+    # a person opening the previous sentence is not an organisation's spokesman's owner
+    ex = extract(
+        write_report,
+        "President Assimi Goita visited Gao. Its spokesman, Bakary Toure, said little.",
+    )
+    assert not relations(ex, "spokespersonOf")
+
+
+def test_ministers_and_government_spokesmen_of_the_reports_state(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "BAMAKO - Gunmen attacked a gendarmerie post in Mali on Tuesday, the security ministry "
+        "said. Security Minister Daoud Aly Mohammedine said 12 gendarmes died. Government "
+        "spokesman Abdoulaye Maiga called it terrorism. Deputy Security Minister Ami Kone "
+        "visited the post. Defence Minister Sadio Camara was not there. Nigerien government "
+        "spokesman Amadou Abdramane condemned the attack.",
+    )
+    labels = {e.id: e.label for e in ex.entities}
+
+    def rel(predicate: str) -> set[tuple[str, str]]:
+        return {(labels[s], labels[o]) for s, o in relations(ex, predicate)}
+
+    ministry = "Ministry of Security of Mali"
+    assert ("Daoud Aly Mohammedine", ministry) in rel("leaderOf")  # the ministry named
+    assert ("Ami Kone", ministry) in rel("memberOf")  # a deputy is a member of it
+    assert ("Sadio Camara", "Mali") in rel("memberOf")  # no defence ministry named: the state
+    assert ("Abdoulaye Maiga", "Mali") in rel("spokespersonOf")
+    assert ("Amadou Abdramane", "Niger") in rel("spokespersonOf")  # the demonym's state
+    assert "Niger" in {e.label for e in ex.entities}  # named only by its demonym
+
+
+def test_a_force_named_by_its_state_is_part_of_it(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "MOGADISHU - Government troops retook Bulo Burte in Somalia on Monday with help from "
+        "clan militias.",
+    )
+    assert (actor("somali-national-army"), actor("somalia")) in relations(ex, "partOf")
+    ex = extract(write_report, "MOGADISHU - The army retook Bulo Burte in Somalia on Monday.")
+    assert not relations(ex, "partOf")  # "the army" alone does not say whose

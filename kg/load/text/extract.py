@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import ClassVar
 
 from kg.load.text.dates import DateMention, find_dates, resolve_relative
 from kg.load.text.lexicon import CLOSE, DCLOSE, DOPEN, OPEN, Lexicon, Trigger, lexicon
@@ -249,48 +251,120 @@ class ReportExtractor:
 
     _HOME_TITLE = re.compile(
         r"(?:^|[\s\"“(])(?:(?:the|then|interim|transitional|acting)\s+)?"
-        r"(?:President|Prime Minister)\s+$"
+        r"(?:(?P<leader>President|Prime Minister)"
+        r"|(?P<minister>(?:(?:Defen[cs]e|Foreign|Interior|Home|Finance|Justice|Health|Information|"
+        r"Security|Education|Energy|Transport|Agriculture|Communications?)\s+)Minister"
+        r"|Minister\s+of\s+(?:[A-Z][\w-]*\s+){1,3}?)"
+        r"|(?P<spokes>[Gg]overnment\s+spokes(?:man|woman|person),?))\s+$"
     )
+    #: title group -> (predicate, rule)
+    _HOME_ROLES: ClassVar[dict[str, tuple[str, str]]] = {
+        "leader": ("leaderOf", "rel.leader.home-title"),
+        "minister": ("memberOf", "rel.memberof.home-minister"),
+        "spokes": ("spokespersonOf", "rel.spokesperson.home-government"),
+    }
 
     def _home_leaders(self, st: _State, sents: list[_Sentence], text: str) -> None:
         """An unqualified "President X" / "Prime Minister X" is, in news style, the leader of
         the state the report is about (a foreign one is qualified: "US President Joe
         Biden", "Kenya's president"): leaderOf that state, once per person, at lower
         confidence; a person whose own state is known leads that one. Not when the title
-        carries a state ("Somali President" is another rule) or says "former"."""
+        carries a state ("Somali President" is another rule) or says "former". Likewise
+        "Defence Minister X" is a member of that state's government (memberOf) and
+        "government spokesman X" its spokesperson; for these two a demonym before the title
+        ("Iraqi government spokesman") names the state instead."""
         home = st.dm.focus_state
-        if not home:
-            return
-        done: set[str] = set()
+        done: set[tuple[str, str]] = set()
         for m in st.dm.mentions:
-            if m.cls != "Person" or not m.entity or m.entity in done or m.sentence >= len(sents):
+            if m.cls != "Person" or not m.entity or m.sentence >= len(sents):
                 continue
             s = sents[m.sentence]
-            before = text[max(s.start, m.start - 40) : m.start]
+            before = text[max(s.start, m.start - 60) : m.start]
             title = self._HOME_TITLE.search(before)
             if title is None or s.question:
                 continue
+            group = next(g for g in self._HOME_ROLES if title.group(g))
+            predicate, rule = self._HOME_ROLES[group]
+            if (m.entity, predicate) in done:
+                continue
             lead = before[: title.start()]
-            if re.search(r"(?:'s|’s|former|ex-)\s*$", lead, re.IGNORECASE) or any(
+            if re.search(r"(?:'s|’s|former|ex-)\s*$", lead, re.IGNORECASE):
+                continue
+            dem = [
+                x
+                for x in st.dm.in_sentence(m.sentence)
+                if x.kind == "demonym"
+                and m.start - 60 <= x.end <= m.start
+                and re.fullmatch(r"\s+", text[x.end : m.start - len(before) + title.start() + 1])
+            ]
+            near_dem = any(
                 x.kind == "demonym" and m.start - 30 <= x.end <= m.start
                 for x in st.dm.in_sentence(m.sentence)
-            ):
-                continue
-            done.add(m.entity)
-            # a person the reference knows is the leader of their own state, not of the one
-            # the report is about ("Prime Minister Abiy Ahmed" in a report on Eritrea)
+            )
             ent = st.dm.entities.get(m.entity)
-            state = ent.country if ent is not None and ent.country else home
+            if group == "leader":
+                if near_dem:
+                    continue
+                # a person the reference knows is the leader of their own state, not of the
+                # one the report is about ("Prime Minister Abiy Ahmed" in a report on Eritrea)
+                state = ent.country if ent is not None and ent.country else home
+            elif dem:
+                state = dem[-1].entity
+                rule += "-demonym"
+            elif near_dem:
+                continue
+            else:
+                # the state of the sentence's places, else the report's ("Health Minister
+                # Firass Abiad said" after the blasts "in Beirut's southern suburbs")
+                state = (
+                    ent.country
+                    if ent is not None and ent.country
+                    else self._sentence_country(s, st) or home
+                )
+            if not state:
+                continue
+            done.add((m.entity, predicate))
+            obj = state
+            if group == "minister":
+                # "Interior Minister X" leads the interior ministry the report names, and a
+                # deputy is a member of it; without one, X is a member of the state's government
+                ministry = self._ministry_of(title.group("minister"), state, st)
+                if ministry is not None:
+                    deputy = re.search(r"\b(?:Deputy|Vice)\s*$", lead)
+                    predicate = "memberOf" if deputy else "leaderOf"
+                    rule = "rel.memberof.deputy-minister" if deputy else "rel.leader.minister"
+                    obj = ministry
             st.add_relation(
                 Claim(
                     subject=m.entity,
-                    predicate="leaderOf",
-                    object=state,
+                    predicate=predicate,
+                    object=obj,
                     evidence=s.evidence(),
-                    rule="rel.leader.home-title",
+                    rule=rule,
                     confidence=0.6,
                 )
             )
+
+    def _ministry_of(self, title: str, state: str, st: _State) -> str | None:
+        """The ministry a minister's title names ("Interior Minister" -> the Ministry of
+        Interior), among the document's entities of that state, or None."""
+        kind = re.match(r"(\w+)\s+Minister", title)
+        if kind is None:
+            return None
+        word = kind.group(1).lower()
+        word = "defence" if word == "defense" else word
+        for ent in st.dm.entities.values():
+            if ent.type != "GovernmentBody" or "inistry" not in ent.label:
+                continue
+            if word not in ent.label.lower().replace("defense", "defence"):
+                continue
+            if ent.country == state or ent.label.endswith(f" of {self._label(state, st)}"):
+                return ent.id
+        return None
+
+    def _label(self, iri: str, st: _State) -> str:
+        ent = st.dm.entities.get(iri) or self.r.ref.entities.get(iri.rsplit("/", 1)[-1])
+        return ent.label if ent is not None else iri
 
     # -- templates -----------------------------------------------------------------------
     def _template(self, text: str, a: int, b: int, i: int, dm: DocMentions) -> _Sentence:
@@ -506,7 +580,7 @@ class ReportExtractor:
         factor: float,
     ) -> None:
         for rule in self.lex.relations:
-            for m in rule.rx.finditer(s.template):
+            for m in _overlapping(rule.rx, s.template):
                 if any(a <= m.start() < b for a, b in suppressed):
                     continue
                 if s.question or self._unasserted_at(s, m.start(), m.end()):
@@ -1589,6 +1663,16 @@ class ReportExtractor:
             referenced |= {c.source or "" for c in ev.fatalities}
         mentioned = {m.entity for m in st.dm.mentions if m.entity and m.kind != "demonym"}
         keep = (mentioned | referenced) - {"", None}
+        # a state named only by its demonym ("British Prime Minister Boris Johnson") that a
+        # claim uses is the document's entity too, with the demonym as its mention
+        for iri in sorted(str(k) for k in keep - set(st.dm.entities) if k):
+            ref = self.r.ref.entities.get(iri.rsplit("/", 1)[-1])
+            if ref is None or ref.id != iri:
+                continue
+            ent = st.dm.entities[iri] = document_entity(ref)
+            for m in st.dm.mentions:
+                if m.entity == iri:
+                    ent.add_mention(m.text)
         ex.entities = [e for e in st.dm.entities.values() if e.id in keep]
 
 
@@ -1730,6 +1814,15 @@ def _opening_date(text: str, dates: list[DateMention]) -> DateMention | None:
             return d
         return None
     return None
+
+
+def _overlapping(rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match of `rx` at each start, overlapping ones too: in "A in B, in C" the match
+    "A in B" must not hide "B, in C"."""
+    pos = 0
+    while (m := rx.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
 
 
 def _group(m: re.Match[str], name: str) -> str | None:

@@ -102,6 +102,11 @@ _MINISTRY_NAMES = {
     "information": "Information",
     "justice": "Justice",
     "finance": "Finance",
+    "education": "Education",
+    "agriculture": "Agriculture",
+    "energy": "Energy",
+    "transport": "Transport",
+    "security": "Security",
 }
 
 #: a kind of facility after an unknown name ("the Ras Isa fuel terminal", "the Kalamkas oil
@@ -271,6 +276,7 @@ class MentionFinder:
         self._bare_institutions(dm, text, sentences)
         self._lower_ministries(dm, text, sentences)
         self._generics(dm, text, sentences)
+        self._pronoun_owners(dm, text, sentences)
         self._collectives(dm, text, sentences)
         dm.mentions.sort(key=lambda m: m.start)
         dm.index_sentences()
@@ -424,6 +430,14 @@ class MentionFinder:
                         continue
                 break
             span = toks[j:k]
+            # "al-Qaim", "el-Fasher": a lower-case article joined by a hyphen starts the name
+            if (
+                j > 0
+                and toks[j - 1].text in _ARTICLES
+                and text[toks[j - 1].end : t.start] == "-"
+                and not _overlaps(toks[j - 1].start, toks[j - 1].end, taken)
+            ):
+                span = toks[j - 1 : k]
             j = k
             if len(span) == 1 and span[0].text in self._generic_words:
                 continue
@@ -444,7 +458,12 @@ class MentionFinder:
                 continue
             # leading titles ("Interior Minister Mohamed Toumba") are not part of a name
             titled = False
-            while len(span) > 1 and span[0].text.rstrip(".") in self._title_words:
+            while (
+                len(span) > 1
+                and span[0].text.rstrip(".") in self._title_words
+                # "Defence Ministry", "Interior Ministry": the title word names the ministry
+                and not (len(span) == 2 and span[1].text in ("Ministry", "Department"))
+            ):
                 span = span[1:]
                 titled = True
             if all(x.text.rstrip(".") in self._title_words for x in span):
@@ -479,7 +498,7 @@ class MentionFinder:
             b += area.end()
         name = text[a:b]
         before = text[max(0, a - 40) : a].lower()
-        cls = "Region" if area else self._guess_class(name, before, span)
+        cls = "Region" if area else self._guess_class(name, before, span, text[max(0, a - 60) : a])
         # "at Houthi positions", "near PKK fighters": the name of those who hold them
         if cls == "Settlement" and re.match(
             r" (?:positions?|forces|fighters|militants|troops|soldiers|members|supporters|"
@@ -505,6 +524,13 @@ class MentionFinder:
             r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,2}?(?:village|town|city|hamlet|settlement|"
             r"camp|port|market town|border town|oasis|locality)\b",
             text[b : b + 48],
+        ):
+            cls = "Settlement"
+        # "reached Bolenga and Tando, in the Kasai territory": what lies in a place is one
+        if cls == "Actor" and re.match(
+            r"(?:\s+(?:and|or)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?,\s+in\s+(?:the\s+)?"
+            r"(?:[a-z-]+\s+)?[A-Z]",
+            text[b : b + 60],
         ):
             cls = "Settlement"
         if person and cls not in ("GovernmentBody", "IntelligenceAgency", "StateForce"):
@@ -539,7 +565,7 @@ class MentionFinder:
         dm.mentions.append(Mention(a, b, name, "unknown", iri, i, cls))
         taken.append((a, b))
 
-    def _guess_class(self, name: str, before: str, span: list[Token]) -> str:
+    def _guess_class(self, name: str, before: str, span: list[Token], raw: str = "") -> str:
         lex = self.lex
         last = span[-1].text
         if len(span) > 2 and span[1].key in lex.connectors and span[0].text in lex.heads:
@@ -552,9 +578,28 @@ class MentionFinder:
         for cue in lex.person_cues:
             if re.search(rf"\b{re.escape(cue)}\W*(?:\w+\W+)?$", before):
                 return "Person"
-        for prep in ("in", "near", "at", "outside", "town of", "village of", "city of"):
+        for prep in (
+            "in",
+            "near",
+            "at",
+            "outside",
+            "around",
+            "town of",
+            "village of",
+            "city of",
+            "residents of",
+            "outskirts of",
+        ):
             if re.search(rf"\b{prep}\s+$", before):
                 return "Settlement"
+        # "in Kishishe and Bambo", "near Akashat, al-Qaim or Rawa": the second of named places
+        if re.search(
+            r"\b(?:in|near|at|outside|around|villages of|towns of)\s+(?:a[lnrst]-|el-)?"
+            r"[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?(?:,\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)*"
+            r",?\s+(?:and|or)\s+$",
+            raw,
+        ):
+            return "Settlement"
         words = name.split()
         if 2 <= len(words) <= 3 and all(w.isalpha() for w in words):
             return "Person"
@@ -914,21 +959,30 @@ class MentionFinder:
                 continue
             found = None
             dems = self._demonyms_of(st.id)
-            for candidate in [*(f"{d} {m.text}" for d in dems), f"{m.text} of {st.label}"]:
+            # "Defence Ministry" is the reference's "Russian Ministry of Defence"
+            kind = re.fullmatch(r"(\w+) Ministry", m.text)
+            name = m.text
+            if kind and kind.group(1).lower() in _MINISTRY_NAMES:
+                name = f"Ministry of {_MINISTRY_NAMES[kind.group(1).lower()]}"
+            names = dict.fromkeys([m.text, name])
+            for candidate in [
+                *(f"{d} {n}" for n in names for d in dems),
+                *(f"{n} of {st.label}" for n in names),
+            ]:
                 found = self.r.lookup(candidate)
                 if found:
                     break
             if found is not None:
                 new_iri = self._ref_entity(dm, found.id.rsplit("/", 1)[-1], m.text)
             else:
-                new_iri = self._new_entity(dm, f"{m.text} of {st.label}", "GovernmentBody", m.text)
+                new_iri = self._new_entity(dm, f"{name} of {st.label}", "GovernmentBody", m.text)
             if new_iri != m.entity:
                 self._repoint(dm, m.entity or "", new_iri)
             dm.inferred.append((new_iri, st.id, m.sentence, "rel.partof.unqualified-institution"))
 
     _MINISTRY = re.compile(
-        r"\b(?:the\s+)?(?P<kind>health|defen[cs]e|interior|foreign|information|justice|finance)"
-        r"\s+ministry\b"
+        r"\b(?:the\s+)?(?P<kind>(?i:health|defen[cs]e|interior|foreign|information|justice|"
+        r"finance|education|agriculture|energy|transport|security))\s+ministry\b"
     )
 
     def _lower_ministries(
@@ -956,7 +1010,7 @@ class MentionFinder:
                 state = self.r.entity(st.rsplit("/", 1)[-1]) if st else None
                 if state is None:
                     continue
-                kind = _MINISTRY_NAMES[mt.group("kind")]
+                kind = _MINISTRY_NAMES[mt.group("kind").lower()]
                 surface = text[ms:me]
                 # the reference's own record ("Russian Ministry of Defence"), if it has one
                 cands = [f"{d} Ministry of {kind}" for d in self._demonyms_of(state.id)]
@@ -1082,10 +1136,62 @@ class MentionFinder:
                 self._ref_entity(dm, ref_id, surface)
                 ent = dm.entities[iri]
             ent.add_mention(surface, generic=True)
+            # "the Somali army", "Cameroon's troops", "government forces" (of the report's
+            # state): the force named by its state is part of that state
+            home = dem.entity if dem is not None else None
+            if home is None and surface.lower().startswith("government "):
+                home = dm.focus_state
+            if home is not None and ent.type in _STATE_BODIES and ent.country == home:
+                dm.inferred.append((iri, home, i, "rel.partof.state-generic"))
             if dem is not None and dem in dm.mentions and dem.kind == "demonym":
                 dm.mentions.remove(dem)
             # where a stable sort after appending would put it: the list stays sorted
             insort(dm.mentions, Mention(s, e, surface, "generic", iri, i, ent.type), key=_start)
+
+    _POSSESSIVE_PRONOUN = re.compile(
+        r"(?:Its|Their)\s+(?=(?:[a-z][\w-]*\s+){0,2}(?:spokes(?:man|woman|person)|leaders?|"
+        r"commanders?|chief|founder|head)\b)"
+    )
+
+    def _pronoun_owners(self, dm: DocMentions, text: str, sentences: list[tuple[int, int]]) -> None:
+        """ "The M23 rejected the accusations. Its political spokesman, Lawrence Kanyuka,
+        said ...": a sentence opening with "Its/Their" and a role names the role of the
+        previous sentence's subject, its first organisation or state ("Russia's Defence
+        Ministry denied ...": the ministry, not Russia). Nothing when that sentence opens
+        otherwise (a date or place first is allowed, a person or an event is not)."""
+        dm.mentions.sort(key=lambda m: m.start)
+        dm.index_sentences()
+        for i in range(1, len(sentences)):
+            a, _ = sentences[i]
+            first = re.match(r"[\s\"“]*", text[a:]).end()  # type: ignore[union-attr]
+            m = self._POSSESSIVE_PRONOUN.match(text, a + first)
+            if m is None:
+                continue
+            prev = [x for x in dm.in_sentence(i - 1) if x.kind != "demonym" and x.entity]
+            owner = None
+            for k, x in enumerate(prev):
+                ent = dm.entities.get(x.entity or "")
+                if ent is None or (self.o.is_a(ent.type, "Place") and ent.type != "State"):
+                    continue  # "In Goma, the M23 said ...": past the opening place
+                if not self.o.is_a(ent.type, "Organization") and ent.type != "State":
+                    break  # a person or something else is the subject
+                nxt = prev[k + 1] if k + 1 < len(prev) else None
+                if (
+                    ent.type == "State"
+                    and nxt is not None
+                    and re.fullmatch(r"['’]s\s+(?:[A-Z][\w-]*\s+){0,2}", text[x.end : nxt.start])
+                ):
+                    continue  # "Russia's Defence Ministry": the ministry
+                owner = x
+                break
+            if owner is None or owner.entity is None:
+                continue
+            ent = dm.entities[owner.entity]
+            surface = m.group(0).rstrip()
+            ent.add_mention(surface, generic=True)
+            end = m.start() + len(surface)
+            dm.mentions.append(Mention(m.start(), end, surface, "generic", ent.id, i, ent.type))
+        dm.mentions.sort(key=lambda m: m.start)
 
     def _resolve_generic(
         self, dm: DocMentions, gi: int, dem: Mention | None, pos: int, text: str | None = None
@@ -1204,6 +1310,12 @@ class MentionFinder:
                 cls = dm.entities[iri].type
                 dm.mentions.append(Mention(start, he, surface, "collective", iri, i, cls))
                 taken.append((start, he))
+
+
+#: a state's own bodies: part of the state a demonym or possessive names
+_STATE_BODIES = frozenset({"StateForce", "GovernmentBody", "IntelligenceAgency"})
+
+_ARTICLES = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ath"})
 
 
 def _is_number_word(word: str) -> bool:
