@@ -954,3 +954,28 @@ def test_a_force_named_by_its_state_is_part_of_it(write_report: WriteReport):
     assert (actor("somali-national-army"), actor("somalia")) in relations(ex, "partOf")
     ex = extract(write_report, "MOGADISHU - The army retook Bulo Burte in Somalia on Monday.")
     assert not relations(ex, "partOf")  # "the army" alone does not say whose
+
+
+def test_a_denial_of_the_incident_is_about_the_event(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Gunmen killed 14 villagers in Tamou on Friday, residents said. The army accused the "
+        "Tamou Defence Front of the killings. The Tamou Defence Front denied any involvement. "
+        "The Tamou Defence Front also denied receiving weapons from abroad.",
+    )
+    ev = only_event(ex)
+    denials = [c for c in ex.statements if c.predicate == "denied"]
+    assert len(denials) == 2, denials
+    about_event = [c for c in denials if c.object == ev.id]
+    assert len(about_event) == 1 and "involvement" in (about_event[0].note or "")
+    # another matter is kept as the words denied
+    assert [c.value for c in denials if c.object is None] == ["receiving weapons from abroad"]
+
+
+def test_unnamed_killers_and_a_count_of_victims_are_an_incident(write_report: WriteReport):
+    ex = extract(write_report, "Suspected jihadists killed 14 people in Tamou on Friday.")
+    ev = only_event(ex)
+    assert ev.type == "Attack" and ev.date == "2024-06-07" and not ev.participants
+    assert {c.value for c in ev.fatalities} == {14}
+    # no count, no named killer: nothing to tell the incident by
+    assert not extract(write_report, "Rebels killed him.").events

@@ -76,6 +76,13 @@ _VICTIM_COUNT = re.compile(
     r"husband|wife|brother|father|mother|relative|person|youth|teenager|motorist|passenger))\b",
     re.I,
 )
+#: unnamed armed people right before a killing verb ("Suspected jihadists killed ...")
+_UNNAMED_KILLERS = re.compile(
+    r"\b(?:gunmen|gunman|militants|attackers|assailants|armed\s+men|jihadists|insurgents|"
+    r"rebels|fighters|bandits|militiamen|extremists|terrorists|kidnappers|raiders|bombers?)"
+    r"\s+(?:have\s+|had\s+|reportedly\s+|allegedly\s+|also\s+)?$",
+    re.I,
+)
 _TRAILING_ASIDE = re.compile(
     r"\s*(?:(?:late\s+|early\s+)?on\s+\w+(?:\s+\w+)?|last\s+\w+|yesterday|today|at\s+the\s+time|"
     r"later|earlier|afterwards|"
@@ -114,6 +121,18 @@ _STATEMENT_CUE = re.compile(
     r"\b(?:its|their)\s+(?:own\s+)?(?:fighters|men|forces|members|units|troops|militants|"
     r"mujahideen|soldiers)\b)",
     re.I,
+)
+
+
+#: what a denial denies when it is the incident under discussion, not another matter
+_DENIES_INCIDENT = re.compile(
+    r"(?:any |all |its |their )?(?:involvement|role|responsibility|part)\b(?! in (?:the )?(?:supply|arm|fund|financ|back|sponsor))"
+    r"|(?:the |these |those |such )?(?:accusations?|allegations?|charges?)(?:$|\s+that\b(?!.*\b(?:supplie|supplying|arming|armed|funding|funded|backing|backed|sponsor)))"
+    r"|(?:that\s+)?(?:(?:its|their|his|her)\s+(?:own\s+)?(?:[\w-]+\s+)?|it\s+|they\s+)"
+    r"(?:had\s+|have\s+)?"
+    r"(?:carried out|killed|targeted|attacked|ordered|shot|bombed|struck|fired|massacred)\b"
+    r"|(?:killing|attacking|targeting|bombing|shooting|ordering|carrying out)\b",
+    re.IGNORECASE,
 )
 
 
@@ -688,6 +707,11 @@ class ReportExtractor:
                     if not about:
                         continue
                     claim.value = _clean_about(self._detemplate(s, about))
+                    # "denied any involvement", "rejected the accusations", "denied that its
+                    # fighters targeted civilians": a denial of the incident under discussion
+                    if rule.predicate == "denied" and _DENIES_INCIDENT.match(claim.value):
+                        st.pending_statements.append((claim, s.index))
+                        continue
                 else:
                     st.pending_statements.append((claim, s.index))
                     continue
@@ -877,6 +901,10 @@ class ReportExtractor:
                 target = (created or touched)[0] if created or touched else st.current
                 if target is not None:
                     claim.object = target.id
+                    if claim.value:  # a denial of the incident: its words become the note
+                        claim.note, claim.value = str(claim.value), None
+                    st.ex.statements.append(claim)
+                elif claim.value:  # no incident to deny: what was denied, as written
                     st.ex.statements.append(claim)
                 st.pending_statements.remove((claim, i))
         return created or touched
@@ -1083,7 +1111,11 @@ class ReportExtractor:
                     roles += [
                         (e, "perpetrator") for e in self._with_coordinated(s, skel, left_actor, st)
                     ]
-                elif trig.active_only:
+                elif trig.active_only and not (
+                    # "Gunmen killed 14 people in Tamou": unnamed killers and a count of
+                    # victims are an incident, with no perpetrator to name
+                    _UNNAMED_KILLERS.search(left) and _VICTIM_COUNT.match(right)
+                ):
                     return None
                 tgts = self._objects(s, right, st)
                 # "the army clashed with JNIM", "fought against the rebels": the other side
@@ -1095,7 +1127,9 @@ class ReportExtractor:
                 if (
                     trig.active_only
                     and not tgts
-                    and not (left_actor and _VICTIM_COUNT.match(right))
+                    and not (
+                        (left_actor or _UNNAMED_KILLERS.search(left)) and _VICTIM_COUNT.match(right)
+                    )
                 ):
                     return None
         else:
