@@ -126,8 +126,10 @@ _STATEMENT_CUE = re.compile(
 
 #: what a denial denies when it is the incident under discussion, not another matter
 _DENIES_INCIDENT = re.compile(
-    r"(?:any |all |its |their )?(?:involvement|role|responsibility|part)\b(?! in (?:the )?(?:supply|arm|fund|financ|back|sponsor))"
-    r"|(?:the |these |those |such )?(?:accusations?|allegations?|charges?)(?:$|\s+that\b(?!.*\b(?:supplie|supplying|arming|armed|funding|funded|backing|backed|sponsor)))"
+    r"(?:any |all |its |their )?(?:involvement|role|responsibility|part)\b"
+    r"(?! in (?:the )?(?:supply|arm|fund|financ|back|sponsor))"
+    r"|(?:the |these |those |such )?(?:accusations?|allegations?|charges?)(?:$|\s+that\b"
+    r"(?!.*\b(?:supplie|supplying|arming|armed|funding|funded|backing|backed|sponsor)))"
     r"|(?:that\s+)?(?:(?:its|their|his|her)\s+(?:own\s+)?(?:[\w-]+\s+)?|it\s+|they\s+)"
     r"(?:had\s+|have\s+)?"
     r"(?:carried out|killed|targeted|attacked|ordered|shot|bombed|struck|fired|massacred)\b"
