@@ -979,3 +979,19 @@ def test_unnamed_killers_and_a_count_of_victims_are_an_incident(write_report: Wr
     assert {c.value for c in ev.fatalities} == {14}
     # no count, no named killer: nothing to tell the incident by
     assert not extract(write_report, "Rebels killed him.").events
+
+
+def test_bombs_that_went_off_and_who_told_the_media(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "At least 40 people were killed when two car bombs went off at a busy junction in "
+        "Baidoa on Saturday, Governor Abdi Warsame said on Sunday, making it the town's worst "
+        "attack in years. Police spokesman Ali Nur told state media that at least 12 bodies "
+        "had been recovered.",
+    )
+    ev = only_event(ex)
+    assert ev.type == "Bombing" and ev.date == "2024-06-08"
+    labels = {e.id: e.label for e in ex.entities}
+    got = {(c.value, c.qualifier, labels.get(c.source or "")) for c in ev.fatalities}
+    assert (40, "at_least", "Abdi Warsame") in got  # the speaker of a cue before an aside
+    assert (12, "at_least", "Ali Nur") in got  # "told state media"

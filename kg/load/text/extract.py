@@ -89,7 +89,8 @@ _TRAILING_ASIDE = re.compile(
     r"in\s+a\s+statement|in\s+a\s+\w+\s+statement|"
     # "according to a tally by AFP from hospital sources": where the speaker got it
     r"(?:from|based\s+on|citing|quoting)\s+(?:[\w-]+\s+){0,3}?(?:sources|records|figures|data|"
-    r"officials|workers|staff|reports))?\s*(?:,\s*(?:in|as|after|amid|adding)\b[^.;]*)?[.;]?\s*$",
+    r"officials|workers|staff|reports))?\s*(?:,\s*(?:in|as|after|amid|adding|making|bringing|"
+    r"raising|taking|which)\b[^.;]*)?[.;]?\s*$",
     re.I,
 )
 _RANK = re.compile(
@@ -805,13 +806,19 @@ class ReportExtractor:
                 # "fighting broke out", "clashes ... took place": the noun is the event
                 happened = re.match(
                     r"\s+(?:[\w-]+\s+){0,8}?(?:took place|broke out|erupted|occurred|"
-                    r"continued|were reported|was reported|was held|were held)\b",
+                    r"continued|were reported|was reported|was held|were held|went off|"
+                    r"exploded|detonated)\b",
                     low[b:],
                 )
                 owned = self.o.family(trig.type) in _VIOLENT and (
                     self._owner(s, tpl[max(0, a - 60) : a], st) is not None
                 )
-                if not (indefinite or follow or happened or done or owned):
+                # "two car bombs went off": a number of violent things is new too
+                counted = self.o.family(trig.type) in _VIOLENT and re.search(
+                    r"\b(?:two|three|four|five|twin|several|multiple|\d+)\s+(?:[\w-]+\s+)?$",
+                    low[:a],
+                )
+                if not (indefinite or follow or happened or done or owned or counted):
                     continue
             roles = self._roles(s, a, b, trig, st)
             if roles is None:
