@@ -995,3 +995,18 @@ def test_bombs_that_went_off_and_who_told_the_media(write_report: WriteReport):
     got = {(c.value, c.qualifier, labels.get(c.source or "")) for c in ev.fatalities}
     assert (40, "at_least", "Abdi Warsame") in got  # the speaker of a cue before an aside
     assert (12, "at_least", "Ali Nur") in got  # "told state media"
+
+
+def test_clashes_the_dead_were_killed_in_and_a_person_captured(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Eight police officers were killed in clashes that followed the capture of Ramon "
+        "Quintero in the western state of Colima, officials said on Friday.",
+    )
+    assert sorted(e.type for e in ex.events) == ["Arrest", "Battle"]
+    assert {e.label: e.type for e in ex.entities}["Colima"] == "Region"  # "state of X"
+    assert all(e.place == place("colima") for e in ex.events)
+    ev = only_event(
+        extract(write_report, "Gunmen opened fire on a police aircraft in Manzanillo on Monday.")
+    )
+    assert ev.type == "Attack" and ev.date == "2024-06-10" and not ev.participants

@@ -813,9 +813,11 @@ class ReportExtractor:
                 owned = self.o.family(trig.type) in _VIOLENT and (
                     self._owner(s, tpl[max(0, a - 60) : a], st) is not None
                 )
-                # "two car bombs went off": a number of violent things is new too
+                # "two car bombs went off", "were killed in clashes": a number of violent
+                # things, or bare ones the dead were killed in, are new too
                 counted = self.o.family(trig.type) in _VIOLENT and re.search(
-                    r"\b(?:two|three|four|five|twin|several|multiple|\d+)\s+(?:[\w-]+\s+)?$",
+                    r"\b(?:(?:two|three|four|five|twin|several|multiple|\d+)\s+(?:[\w-]+\s+)?"
+                    r"|(?:killed|died|wounded|injured|dead)\s+(?:in|during)\s+(?:heavy\s+)?)$",
                     low[:a],
                 )
                 if not (indefinite or follow or happened or done or owned or counted):
@@ -828,6 +830,14 @@ class ReportExtractor:
                 subj = [e for e, r in roles if r in ("perpetrator", "participant")]
                 last_verb = (b, subj) if subj else None
             etype, roles = self._collective_roles(trig.type, roles, st)
+            # "the capture of Ovidio Guzman", "captured the rebel commander X": a person taken
+            # is an arrest, not a change of who holds a territory
+            if etype == "TerritorialChange":
+                taken = re.match(
+                    rf"\s+(?:of\s+)?(?:the\s+)?(?:[\w-]+\s+){{0,3}}?{OPEN}(\d+){CLOSE}", tpl[b:]
+                )
+                if taken and s.ph[int(taken.group(1))].cls == "Person":
+                    etype = "Arrest"
             cand = Event(
                 id="",
                 type=etype,
@@ -1088,6 +1098,7 @@ class ReportExtractor:
                         roles += [(t, "target") for t in self._objects(s, right, st)]
                     return roles
             left_actor = self._last_actor(s, skel, st)
+            unnamed = False
             if trig.needs_actor and (passive or not left_actor):
                 return None
             if trig.civil and left_actor and self._armed(left_actor, st):
@@ -1120,11 +1131,7 @@ class ReportExtractor:
                     roles += [
                         (e, "perpetrator") for e in self._with_coordinated(s, skel, left_actor, st)
                     ]
-                elif trig.active_only and not (
-                    # "Gunmen killed 14 people in Tamou": unnamed killers and a count of
-                    # victims are an incident, with no perpetrator to name
-                    _UNNAMED_KILLERS.search(left) and _VICTIM_COUNT.match(right)
-                ):
+                elif trig.active_only and not (unnamed := self._unnamed_attack(left, right, trig)):
                     return None
                 tgts = self._objects(s, right, st)
                 # "the army clashed with JNIM", "fought against the rebels": the other side
@@ -1136,9 +1143,8 @@ class ReportExtractor:
                 if (
                     trig.active_only
                     and not tgts
-                    and not (
-                        (left_actor or _UNNAMED_KILLERS.search(left)) and _VICTIM_COUNT.match(right)
-                    )
+                    and not (left_actor and _VICTIM_COUNT.match(right))
+                    and not (not left_actor and unnamed)
                 ):
                     return None
         else:
@@ -1202,6 +1208,16 @@ class ReportExtractor:
             if m.entity and self._is_actor(m, st) and all(m.entity != e for e, _ in roles):
                 roles.append((m.entity, "supporter"))
         return roles
+
+    @staticmethod
+    def _unnamed_attack(left: str, right: str, trig: Trigger) -> bool:
+        """ "Gunmen killed 14 people in Tamou", "gunmen opened fire on a plane": unnamed
+        armed people and a count of victims, or a shooting cue, are an incident with no
+        perpetrator to name."""
+        if not _UNNAMED_KILLERS.search(left):
+            return False
+        shooting = trig.phrase.startswith(("opened fire", "fired ", "shot at"))
+        return shooting or bool(_VICTIM_COUNT.match(right))
 
     def _owner(self, s: _Sentence, before: str, st: _State) -> str | None:
         """The actor whose noun cue it is ("US air strikes", "Israeli strikes"), when no article

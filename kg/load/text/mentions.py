@@ -578,6 +578,11 @@ class MentionFinder:
         for cue in lex.person_cues:
             if re.search(rf"\b{re.escape(cue)}\W*(?:\w+\W+)?$", before):
                 return "Person"
+        # "the northern state of Sinaloa", "the province of Highland Papua"
+        if re.search(
+            r"\b(?:state|province|region|district|county|department|governorate)\s+of\s+$", before
+        ):
+            return "Region"
         for prep in (
             "in",
             "near",
