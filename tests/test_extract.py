@@ -1010,3 +1010,13 @@ def test_clashes_the_dead_were_killed_in_and_a_person_captured(write_report: Wri
         extract(write_report, "Gunmen opened fire on a police aircraft in Manzanillo on Monday.")
     )
     assert ev.type == "Attack" and ev.date == "2024-06-10" and not ev.participants
+
+
+def test_an_undated_placeless_incident_after_a_dated_one_is_of_its_time(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "The army arrested Tomas Ruiz in Tarija on Tuesday. Gunmen then attacked army units "
+        "across the region, killing 12 soldiers.",
+    )
+    dates = [(e.type, e.date) for e in ex.events]
+    assert ("Attack", "2024-06-11") in dates, dates

@@ -1685,6 +1685,12 @@ class ReportExtractor:
             if e.date or e.place or e.country or e.participants or e.fatalities or e.id in about
         ]
         self._collective_countries(ex, st)
+        # an incident told with no date of its own, right after a dated one, is of that time
+        prev = None
+        for ev in ex.events:
+            if ev.date is None and prev is not None and prev.date and not ev.place:
+                ev.date, ev.date_precision = prev.date, prev.date_precision
+            prev = ev
         doc_slug = ex.document.id.rsplit("/", 1)[-1]
         used: set[str] = set()
         for n, ev in enumerate(ex.events, 1):
