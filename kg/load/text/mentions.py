@@ -579,9 +579,8 @@ class MentionFinder:
             if re.search(rf"\b{re.escape(cue)}\W*(?:\w+\W+)?$", before):
                 return "Person"
         # "the northern state of Sinaloa", "the province of Highland Papua"
-        if re.search(
-            r"\b(?:state|province|region|district|county|department|governorate)\s+of\s+$", before
-        ):
+        # (not "the Sancaktepe district of Istanbul": a district is often of a city)
+        if re.search(r"\b(?:state|province|region|governorate)\s+of\s+$", before):
             return "Region"
         for prep in (
             "in",
