@@ -1020,3 +1020,14 @@ def test_an_undated_placeless_incident_after_a_dated_one_is_of_its_time(write_re
     )
     dates = [(e.type, e.date) for e in ex.events]
     assert ("Attack", "2024-06-11") in dates, dates
+
+
+def test_peoples_letters_and_surnames_are_no_new_entities(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Ahmed al-Mismari, a spokesman for the Libyan National Army, said Kurdish and Rohingya "
+        "refugees were unharmed. ISIS-K was not involved, al-Mismari said.",
+    )
+    labels = sorted(e.label for e in ex.entities)
+    assert "Ahmed al-Mismari" in labels
+    assert not {"al-Mismari", "Kurdish", "Rohingya", "K"} & set(labels), labels

@@ -439,8 +439,8 @@ class MentionFinder:
             ):
                 span = toks[j - 1 : k]
             j = k
-            if len(span) == 1 and span[0].text in self._generic_words:
-                continue
+            if len(span) == 1 and (span[0].text in self._generic_words or len(span[0].text) < 2):
+                continue  # (a lone letter is a piece of "ISIS-K" or "U.S.", not a name)
             # sentence-initial common words ("Background.", "Later,") are not names
             at_start = span[0].start == sent_start or _after_quote_start(text, span[0])
             if (
@@ -535,8 +535,8 @@ class MentionFinder:
             cls = "Settlement"
         if person and cls not in ("GovernmentBody", "IntelligenceAgency", "StateForce"):
             cls = "Person"
-        # a surname alone refers to a person already named in full
-        if len(span) == 1:
+        # a surname alone ("Mismari", "al-Mismari") refers to a person already named in full
+        if " " not in name:
             for ent in dm.entities.values():
                 if ent.type == "Person" and ent.label.split()[-1] == name:
                     ent.add_mention(name)
