@@ -447,6 +447,8 @@ class MentionFinder:
                 at_start
                 and (span[0].key in lower_words or noninitial_caps[span[0].text] == 0)
                 and not is_acronym(span[0].text)
+                # "Ahmed al-Mismari, a spokesman ...": a particle after it makes it a name
+                and not (len(span) > 2 and span[1].key in lex.connectors)
             ):
                 if len(span) == 1:
                     continue
@@ -526,6 +528,13 @@ class MentionFinder:
             text[b : b + 48],
         ):
             cls = "Settlement"
+        # "Ahmed al-Mismari, a spokesman for ...": an apposition naming a person's role
+        if cls == "Actor" and re.match(
+            r",\s+(?:a|an|the|its|their)\s+(?:[\w-]+\s+){0,2}?(?:spokes(?:man|woman|person)|"
+            r"commander|leader|founder|minister|president|official|envoy|governor|deputy)\b",
+            text[b : b + 60],
+        ):
+            cls = "Person"
         # "reached Bolenga and Tando, in the Kasai territory": what lies in a place is one
         if cls == "Actor" and re.match(
             r"(?:\s+(?:and|or)\s+[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)?)?,\s+in\s+(?:the\s+)?"
