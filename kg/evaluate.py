@@ -144,13 +144,20 @@ def evaluate_one(gold: dict[str, Any], ex: Extraction) -> dict[str, _Score]:
     gmap: dict[str, str] = {}  # predicted IRI -> gold id
     label: dict[str, str] = {}
     for e in ex.entities:
-        names = [e.label, *e.mentions]
+        # its own names count before the generic words that were resolved to it ("the
+        # militants" resolved to the Taliban is the Taliban, not another gold group so called)
+        names = [e.label, *(m for m in e.mentions if m not in e.generic)]
         ref_id = e.id.rsplit("/", 1)[-1]
         if ref_id in resolver.ref.entities and resolver.ref.entities[ref_id].id == e.id:
             names += resolver.ref.entities[ref_id].aliases
-        keys = _names_key(names)
+        own = _names_key(names)
+        keys = own | _names_key(e.generic)
         label[e.id] = e.label
-        best = max(gold_names, key=lambda g: len(keys & gold_names[g]), default=None)
+        best = max(
+            gold_names,
+            key=lambda g: (len(own & gold_names[g]), len(keys & gold_names[g])),
+            default=None,
+        )
         if best is not None and keys & gold_names[best]:
             gmap[e.id] = best
     ent = _Score()

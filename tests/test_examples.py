@@ -180,3 +180,21 @@ def test_examples_gold_files_point_at_their_reports():
         gold = load_gold(g)
         assert Path(gold["_report"]).is_file(), g
         assert Path(gold["_report"]).name == g.name.replace(".gold.yaml", ".txt")
+
+
+def test_the_scorer_matches_an_entity_by_its_own_names_before_generic_words():
+    from kg.evaluate import evaluate_one
+    from kg.model import Document, Entity, Extraction
+
+    gold = {
+        "entities": [
+            {"id": "iskp", "type": "armed_group", "names": ["ISKP", "the militants"]},
+            {"id": "taliban", "type": "armed_group", "names": ["Taliban"]},
+        ]
+    }
+    taliban = Entity(id=actor("taliban"), label="Taliban", type="ArmedGroup", resolved=True)
+    taliban.add_mention("Taliban")
+    taliban.add_mention("the militants", generic=True)  # resolved to it by the loader
+    ex = Extraction(document=Document(id="urn:d", title="t", text=""), entities=[taliban])
+    ent = evaluate_one(gold, ex)["entities"]
+    assert ent.misses == ["iskp"]  # the Taliban counts as the Taliban, not as ISKP
