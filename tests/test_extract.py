@@ -1031,3 +1031,24 @@ def test_peoples_letters_and_surnames_are_no_new_entities(write_report: WriteRep
     labels = sorted(e.label for e in ex.entities)
     assert "Ahmed al-Mismari" in labels
     assert not {"al-Mismari", "Kurdish", "Rohingya", "K"} & set(labels), labels
+
+
+def test_based_run_by_and_listed_as_terrorists(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "Human Rights Watch, a New York-based group, said the Houthi-run Al Masirah channel "
+        "had lied. The United States and the European Union still list the Houthis as a "
+        "terrorist organisation. JNIM, which Mali designated a terrorist group in 2017, "
+        "attacked Boni. Mali does not list Wagner as a terrorist group.",
+    )
+    labels = {e.id: e.label for e in ex.entities}
+
+    def rel(predicate: str) -> set[tuple[str, str]]:
+        return {(labels[s], labels[o]) for s, o in relations(ex, predicate)}
+
+    assert ("Human Rights Watch", "New York") in rel("basedIn")
+    houthis = labels[actor("houthis")]
+    assert {("United States", houthis), ("European Union", houthis)} <= rel("sanctioned")
+    assert ("Mali", "Jama'at Nusrat al-Islam wal-Muslimin") in rel("sanctioned")
+    assert ("Mali", "Wagner Group") not in rel("sanctioned")  # a negation is no fact
+    assert any(p == "controlledBy" for p in {c.predicate for c in ex.relations})
