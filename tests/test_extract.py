@@ -1052,3 +1052,17 @@ def test_based_run_by_and_listed_as_terrorists(write_report: WriteReport):
     assert ("Mali", "Jama'at Nusrat al-Islam wal-Muslimin") in rel("sanctioned")
     assert ("Mali", "Wagner Group") not in rel("sanctioned")  # a negation is no fact
     assert any(p == "controlledBy" for p in {c.predicate for c in ex.relations})
+
+
+def test_successions_told_from_the_successor_and_a_demonym_branch(write_report: WriteReport):
+    ex = extract(
+        write_report,
+        "The Gulf Stabilisation Mission (GSM), which replaced the older MINUSMA force in 2024, "
+        "withdrew. The Rapid Support Forces grew out of the Janjaweed militias. Katiba Macina, "
+        "a Malian affiliate of al-Qaeda, attacked Boni.",
+    )
+    labels = {e.id: e.label for e in ex.entities}
+    got = {(labels[s], labels[o]) for s, o in relations(ex, "succeededBy")}
+    assert ("Janjaweed", "Rapid Support Forces") in got
+    assert any(o == "Gulf Stabilisation Mission" for _, o in got), got
+    assert (actor("katiba-macina"), actor("al-qaeda")) in relations(ex, "affiliatedWith")

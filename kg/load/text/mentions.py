@@ -508,6 +508,11 @@ class MentionFinder:
             text[b : b + 14],
         ):
             cls = "Actor"
+        # "the Janjaweed militias", "Mai-Mai rebels": the name of an armed group
+        if cls in ("Actor", "Settlement", "Person") and re.match(
+            r" (?:militias?|militiamen|rebels|insurgents|guerrillas|jihadists)\b", text[b : b + 14]
+        ):
+            cls = "ArmedGroup"
         # "Kyun Hpyar village", "Salem city": a settlement named by the words before
         if not area and re.match(r" (?:village|town|city|hamlet|settlement)\b", text[b : b + 12]):
             cls = "Settlement"
