@@ -30,6 +30,12 @@ def relations(ex: Extraction, predicate: str) -> set[tuple[str, str]]:
     return {(c.subject, c.object or "") for c in ex.relations if c.predicate == predicate}
 
 
+def labelled(ex: Extraction, predicate: str) -> set[tuple[str, str]]:
+    """The (subject, object) labels of one predicate's relations."""
+    labels = {e.id: e.label for e in ex.entities}
+    return {(labels[s], labels[o]) for s, o in relations(ex, predicate)}
+
+
 def only_event(ex: Extraction) -> Event:
     assert len(ex.events) == 1, [(e.type, e.date, e.place) for e in ex.events]
     return ex.events[0]
@@ -866,11 +872,6 @@ def test_a_note_with_no_cue_takes_its_subject_after_a_place_phrase():
     assert [labels[p.entity] for p in ev.participants] == ["Protesters (Venezuela)"]
 
 
-def _located(ex: Extraction) -> set[tuple[str, str]]:
-    labels = {e.id: e.label for e in ex.entities}
-    return {(labels[s], labels[o]) for s, o in relations(ex, "locatedIn")}
-
-
 def test_places_inside_places(write_report: WriteReport):
     ex = extract(
         write_report,
@@ -879,7 +880,7 @@ def test_places_inside_places(write_report: WriteReport):
         "Lomami province. Shells fell near Mirat, the capital of the eastern Mora region, and "
         "on a clinic in Zuri, in Lambo's Kanta district.",
     )
-    got = _located(ex)
+    got = labelled(ex, "locatedIn")
     assert ("Dangote", "Savannah region") in got  # past a country's possessive
     assert ("Kasai", "Lomami province") in got  # "X territory of Y"
     assert ("Bolenga", "Kasai") in got and ("Tando", "Kasai") in got  # a list of places
@@ -900,7 +901,7 @@ def test_an_article_joined_by_a_hyphen_starts_a_place_name(write_report: WriteRe
     types = {e.label: e.type for e in ex.entities}
     assert types["al-Mazar"] == "Settlement" and types["Hamdiya"] == "Settlement"
     assert types["Tawra"] == "Settlement"  # "residents of X"
-    assert ("al-Mazar", "Kufa province") in _located(ex)
+    assert ("al-Mazar", "Kufa province") in labelled(ex, "locatedIn")
 
 
 def test_its_spokesman_is_the_previous_subjects(write_report: WriteReport):
@@ -910,8 +911,7 @@ def test_its_spokesman_is_the_previous_subjects(write_report: WriteReport):
         "fighters had struck only soldiers. Russia's Defence Ministry declined to comment. Its "
         "spokesman, Ilya Morov, said nothing of the strike.",
     )
-    labels = {e.id: e.label for e in ex.entities}
-    got = {(labels[s], labels[o]) for s, o in relations(ex, "spokespersonOf")}
+    got = labelled(ex, "spokespersonOf")
     assert ("Bakary Toure", "Jama'at Nusrat al-Islam wal-Muslimin") in got
     assert ("Ilya Morov", "Russian Ministry of Defence") in got  # the ministry, not Russia
     # a person opening the previous sentence is not an organisation's spokesman's owner
@@ -931,17 +931,14 @@ def test_ministers_and_government_spokesmen_of_the_reports_state(write_report: W
         "visited the post. Defence Minister Sadio Camara was not there. Nigerien government "
         "spokesman Amadou Abdramane condemned the attack.",
     )
-    labels = {e.id: e.label for e in ex.entities}
-
-    def rel(predicate: str) -> set[tuple[str, str]]:
-        return {(labels[s], labels[o]) for s, o in relations(ex, predicate)}
 
     ministry = "Ministry of Security of Mali"
-    assert ("Daoud Aly Mohammedine", ministry) in rel("leaderOf")  # the ministry named
-    assert ("Ami Kone", ministry) in rel("memberOf")  # a deputy is a member of it
-    assert ("Sadio Camara", "Mali") in rel("memberOf")  # no defence ministry named: the state
-    assert ("Abdoulaye Maiga", "Mali") in rel("spokespersonOf")
-    assert ("Amadou Abdramane", "Niger") in rel("spokespersonOf")  # the demonym's state
+    assert ("Daoud Aly Mohammedine", ministry) in labelled(ex, "leaderOf")  # the ministry named
+    assert ("Ami Kone", ministry) in labelled(ex, "memberOf")  # a deputy is a member of it
+    # no defence ministry named: a member of the state
+    assert ("Sadio Camara", "Mali") in labelled(ex, "memberOf")
+    assert ("Abdoulaye Maiga", "Mali") in labelled(ex, "spokespersonOf")
+    assert ("Amadou Abdramane", "Niger") in labelled(ex, "spokespersonOf")  # the demonym's state
     assert "Niger" in {e.label for e in ex.entities}  # named only by its demonym
 
 
@@ -1041,16 +1038,13 @@ def test_based_run_by_and_listed_as_terrorists(write_report: WriteReport):
         "terrorist organisation. JNIM, which Mali designated a terrorist group in 2017, "
         "attacked Boni. Mali does not list Wagner as a terrorist group.",
     )
+
     labels = {e.id: e.label for e in ex.entities}
-
-    def rel(predicate: str) -> set[tuple[str, str]]:
-        return {(labels[s], labels[o]) for s, o in relations(ex, predicate)}
-
-    assert ("Human Rights Watch", "New York") in rel("basedIn")
+    assert ("Human Rights Watch", "New York") in labelled(ex, "basedIn")
     houthis = labels[actor("houthis")]
-    assert {("United States", houthis), ("European Union", houthis)} <= rel("sanctioned")
-    assert ("Mali", "Jama'at Nusrat al-Islam wal-Muslimin") in rel("sanctioned")
-    assert ("Mali", "Wagner Group") not in rel("sanctioned")  # a negation is no fact
+    assert {("United States", houthis), ("European Union", houthis)} <= labelled(ex, "sanctioned")
+    assert ("Mali", "Jama'at Nusrat al-Islam wal-Muslimin") in labelled(ex, "sanctioned")
+    assert ("Mali", "Wagner Group") not in labelled(ex, "sanctioned")  # a negation is no fact
     assert any(p == "controlledBy" for p in {c.predicate for c in ex.relations})
 
 
@@ -1061,8 +1055,7 @@ def test_successions_told_from_the_successor_and_a_demonym_branch(write_report: 
         "withdrew. The Rapid Support Forces grew out of the Janjaweed militias. Katiba Macina, "
         "a Malian affiliate of al-Qaeda, attacked Boni.",
     )
-    labels = {e.id: e.label for e in ex.entities}
-    got = {(labels[s], labels[o]) for s, o in relations(ex, "succeededBy")}
+    got = labelled(ex, "succeededBy")
     assert ("Janjaweed", "Rapid Support Forces") in got
     assert any(o == "Gulf Stabilisation Mission" for _, o in got), got
     assert (actor("katiba-macina"), actor("al-qaeda")) in relations(ex, "affiliatedWith")
