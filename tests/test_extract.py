@@ -928,7 +928,8 @@ def test_ministers_and_government_spokesmen_of_the_reports_state(write_report: W
         "BAMAKO - Gunmen attacked a gendarmerie post in Mali on Tuesday, the security ministry "
         "said. Security Minister Daoud Aly Mohammedine said 12 gendarmes died. Government "
         "spokesman Abdoulaye Maiga called it terrorism. Deputy Security Minister Ami Kone "
-        "visited the post. Defence Minister Sadio Camara was not there. Nigerien government "
+        "visited the post. Defence Minister Sadio Camara and Minister of Justice Amadou Keita were "
+        "not there. Nigerien government "
         "spokesman Amadou Abdramane condemned the attack.",
     )
 
@@ -937,6 +938,7 @@ def test_ministers_and_government_spokesmen_of_the_reports_state(write_report: W
     assert ("Ami Kone", ministry) in labelled(ex, "memberOf")  # a deputy is a member of it
     # no defence ministry named: a member of the state
     assert ("Sadio Camara", "Mali") in labelled(ex, "memberOf")
+    assert ("Amadou Keita", "Mali") in labelled(ex, "memberOf")  # "Minister of X Y"
     assert ("Abdoulaye Maiga", "Mali") in labelled(ex, "spokespersonOf")
     assert ("Amadou Abdramane", "Niger") in labelled(ex, "spokespersonOf")  # the demonym's state
     assert "Niger" in {e.label for e in ex.entities}  # named only by its demonym

@@ -276,7 +276,7 @@ class ReportExtractor:
         r"(?:(?P<leader>President|Prime Minister)"
         r"|(?P<minister>(?:(?:Defen[cs]e|Foreign|Interior|Home|Finance|Justice|Health|Information|"
         r"Security|Education|Energy|Transport|Agriculture|Communications?)\s+)Minister"
-        r"|Minister\s+of\s+(?:[A-Z][\w-]*\s+){1,3}?)"
+        r"|Minister\s+of\s+(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)"
         r"|(?P<spokes>[Gg]overnment\s+spokes(?:man|woman|person),?))\s+$"
     )
     #: title group -> (predicate, rule)
