@@ -1167,7 +1167,7 @@ class MentionFinder:
             insort(dm.mentions, Mention(s, e, surface, "generic", iri, i, ent.type), key=_start)
 
     _POSSESSIVE_PRONOUN = re.compile(
-        r"(?:Its|Their)\s+(?=(?:[a-z][\w-]*\s+){0,2}(?:spokes(?:man|woman|person)|leaders?|"
+        r"[\s\"“]*(?P<its>Its|Their)\s+(?=(?:[a-z][\w-]*\s+){0,2}(?:spokes(?:man|woman|person)|leaders?|"
         r"commanders?|chief|founder|head)\b)"
     )
 
@@ -1181,8 +1181,7 @@ class MentionFinder:
         dm.index_sentences()
         for i in range(1, len(sentences)):
             a, _ = sentences[i]
-            first = re.match(r"[\s\"“]*", text[a:]).end()  # type: ignore[union-attr]
-            m = self._POSSESSIVE_PRONOUN.match(text, a + first)
+            m = self._POSSESSIVE_PRONOUN.match(text, a)
             if m is None:
                 continue
             prev = [x for x in dm.in_sentence(i - 1) if x.kind != "demonym" and x.entity]
@@ -1205,10 +1204,10 @@ class MentionFinder:
             if owner is None or owner.entity is None:
                 continue
             ent = dm.entities[owner.entity]
-            surface = m.group(0).rstrip()
+            surface = m.group("its")
             ent.add_mention(surface, generic=True)
-            end = m.start() + len(surface)
-            dm.mentions.append(Mention(m.start(), end, surface, "generic", ent.id, i, ent.type))
+            start, end = m.span("its")
+            dm.mentions.append(Mention(start, end, surface, "generic", ent.id, i, ent.type))
         dm.mentions.sort(key=lambda m: m.start)
 
     def _resolve_generic(
