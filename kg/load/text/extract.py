@@ -20,7 +20,13 @@ from typing import ClassVar
 
 from kg.load.text.dates import DateMention, find_dates, resolve_relative
 from kg.load.text.lexicon import CLOSE, DCLOSE, DOPEN, OPEN, Lexicon, Trigger, lexicon
-from kg.load.text.mentions import DocMentions, Mention, MentionFinder, document_entity
+from kg.load.text.mentions import (
+    MINISTRY_NAMES,
+    DocMentions,
+    Mention,
+    MentionFinder,
+    document_entity,
+)
 from kg.load.text.numbers import Count, find_counts
 from kg.load.text.sentences import split_sentences
 from kg.model import Claim, Document, Event, Evidence, Extraction, Participant, slugify
@@ -370,15 +376,12 @@ class ReportExtractor:
     def _ministry_of(self, title: str, state: str, st: _State) -> str | None:
         """The ministry a minister's title names ("Interior Minister" -> the Ministry of
         Interior), among the document's entities of that state, or None."""
-        kind = re.match(r"(\w+)\s+Minister", title)
+        word = re.match(r"(\w+)\s+Minister", title)
+        kind = MINISTRY_NAMES.get(word.group(1).lower()) if word else None
         if kind is None:
             return None
-        word = kind.group(1).lower()
-        word = "defence" if word == "defense" else word
         for ent in st.dm.entities.values():
-            if ent.type != "GovernmentBody" or "inistry" not in ent.label:
-                continue
-            if word not in ent.label.lower().replace("defense", "defence"):
+            if ent.type != "GovernmentBody" or f"Ministry of {kind}" not in ent.label:
                 continue
             if ent.country == state or ent.label.endswith(f" of {self._label(state, st)}"):
                 return ent.id

@@ -2,7 +2,8 @@
 
 Patterns are regular expressions over a sentence template in which every mention is a
 placeholder (see :mod:`kg.load.text.extract`); ``{S}``, ``{O}``, ``{X}``, ``{Y}``, ``{D}``,
-``{M}`` and ``{gap}`` expand to the placeholder groups described in ``relations.yaml``.
+``{M}``, ``{gap}`` and ``{dir}`` expand to the placeholder groups described in
+``relations.yaml``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ SLOTS = {
     "{M}": rf"(?:{_ONE})",
     "{gap}": rf"[^{OPEN}{CLOSE}.;]{{0,60}}",
     "{longgap}": rf"[^{OPEN}{CLOSE}.;]{{0,160}}",
+    "{dir}": r"(?:(?:far |extreme )?(?:north|south|east|west|central|north-?east|north-?west|"
+    r"south-?east|south-?west)(?:ern)?(?:-central)? )",
     "{OPEN}": OPEN,
 }
 

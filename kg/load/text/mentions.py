@@ -93,7 +93,7 @@ _SITE_NOUN_AFTER = re.compile(
 )
 
 #: the words of a lowercase ministry ("the health ministry") -> its name
-_MINISTRY_NAMES = {
+MINISTRY_NAMES = {
     "health": "Health",
     "defence": "Defence",
     "defense": "Defence",
@@ -980,8 +980,8 @@ class MentionFinder:
             # "Defence Ministry" is the reference's "Russian Ministry of Defence"
             kind = re.fullmatch(r"(\w+) Ministry", m.text)
             name = m.text
-            if kind and kind.group(1).lower() in _MINISTRY_NAMES:
-                name = f"Ministry of {_MINISTRY_NAMES[kind.group(1).lower()]}"
+            if kind and kind.group(1).lower() in MINISTRY_NAMES:
+                name = f"Ministry of {MINISTRY_NAMES[kind.group(1).lower()]}"
             names = dict.fromkeys([m.text, name])
             for candidate in [
                 *(f"{d} {n}" for n in names for d in dems),
@@ -1028,7 +1028,7 @@ class MentionFinder:
                 state = self.r.entity(st.rsplit("/", 1)[-1]) if st else None
                 if state is None:
                     continue
-                kind = _MINISTRY_NAMES[mt.group("kind").lower()]
+                kind = MINISTRY_NAMES[mt.group("kind").lower()]
                 surface = text[ms:me]
                 # the reference's own record ("Russian Ministry of Defence"), if it has one
                 cands = [f"{d} Ministry of {kind}" for d in self._demonyms_of(state.id)]
